@@ -105,11 +105,11 @@ class Article:
     kicker: str = ""
     subtitle: str = ""
     column: str = ""
-    summary: list[str] = field(default_factory=list)  # 核心提示 paragraphs
+    summary: list[Paragraph] = field(default_factory=list)  # 核心提示 box
     body: list[Paragraph] = field(default_factory=list)
     captions: list[Caption] = field(default_factory=list)
     sidebar_title: str = ""
-    sidebar: list[str] = field(default_factory=list)  # 链接 box paragraphs
+    sidebar: list[Paragraph] = field(default_factory=list)  # 链接 box
     authors: list[str] = field(default_factory=list)
     photographers: list[str] = field(default_factory=list)
     credit_lines: list[str] = field(default_factory=list)  # credits as printed

@@ -1,0 +1,135 @@
+"""Parsing credit lines: who wrote a story and who took its pictures.
+
+Credits are printed in a handful of shapes (``本报记者 张三 文并摄``,
+``李兵 本报记者 文继红``, ``孙 娜 摄``, ``本报讯 记者崔治报道``).  A line counts as a
+credit only if *every* token is a name, a role or an action, so ordinary text
+never turns into a byline by accident.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .config import layout
+from .model import Credit
+
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_CJK_CHAR = re.compile(r"^[\u4e00-\u9fff]$")
+# 本版图片除署名外由本报记者高华庚摄 / 本版图片由本报记者高华庚摄 / 本版图片均由…摄
+_PAGE_PHOTO = re.compile(r"^本版(?:图片|照片)(?:除署名外)?(?:均)?由(.+?)摄(?:影)?$")
+
+
+@dataclass
+class PageCredit:
+    """A credit for every picture on the page that carries no credit of its own."""
+
+    photographers: list[str]
+
+
+def _merge_single_chars(tokens: list[str]) -> list[str] | None:
+    """Join two-character names printed with a space (``孙 娜`` → ``孙娜``)."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if _CJK_CHAR.match(tok):
+            if i + 1 < len(tokens) and _CJK_CHAR.match(tokens[i + 1]):
+                out.append(tok + tokens[i + 1])
+                i += 2
+                continue
+            return None  # a lone character is not a name
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _split_glued(tokens: list[str]) -> list[str]:
+    """Separate roles and actions printed without a space (``记者高华庚``, ``高华庚摄``)."""
+    lay = layout()
+    out: list[str] = []
+    for tok in tokens:
+        if tok in lay.credit_actions or tok in lay.roles:
+            out.append(tok)
+            continue
+        for role in lay.roles:
+            if tok.startswith(role) and len(tok) > len(role):
+                out.append(role)
+                tok = tok[len(role):]
+                break
+        for action in sorted(lay.credit_actions, key=len, reverse=True):
+            # only unambiguous actions may be glued to a name: "高华庚摄", not "张文"
+            if action != "文" and tok.endswith(action) and _CJK_NAME.match(tok[: -len(action)] or "x"):
+                out.extend([tok[: -len(action)], action])
+                break
+        else:
+            out.append(tok)
+    return out
+
+
+def parse_names(text: str) -> list[str] | None:
+    """A run of names separated by spaces, or None if anything else is there."""
+    tokens = _merge_single_chars(text.split())
+    if not tokens or not all(_CJK_NAME.match(t) for t in tokens):
+        return None
+    return tokens
+
+
+def parse_credit(text: str, *, require_role_or_action: bool = True) -> Credit | None:
+    """Parse a whole line as a credit, or return None if it is not one."""
+    lay = layout()
+    tokens = _split_glued(text.split())
+    if not tokens:
+        return None
+    action: frozenset[str] = frozenset({"author"})
+    has_action = tokens[-1] in lay.credit_actions
+    if has_action:
+        action = lay.credit_actions[tokens[-1]]
+        tokens = tokens[:-1]
+    has_role = any(t in lay.roles for t in tokens)
+    if require_role_or_action and not (has_role or has_action):
+        return None
+    name_tokens = [t for t in tokens if t not in lay.roles]
+    merged = _merge_single_chars(name_tokens)
+    if not merged or not all(_CJK_NAME.match(n) for n in merged):
+        return None
+    # every role must be followed by at least one name ("本报记者" alone is not a credit)
+    if tokens and tokens[-1] in lay.roles:
+        return None
+    credit = Credit()
+    if "author" in action:
+        credit.authors = merged
+    if "photographer" in action:
+        credit.photographers = list(merged)
+    return credit
+
+
+def parse_page_credit(text: str) -> PageCredit | None:
+    """``本版图片除署名外由本报记者X摄``: the default photographer of the page."""
+    m = _PAGE_PHOTO.match(text.replace(" ", "")) if text.startswith("本版") else None
+    if not m:
+        return None
+    who = m.group(1)
+    for role in layout().roles:
+        who = who.replace(role, " ")
+    names = parse_names(who.replace("、", " "))
+    return PageCredit(names) if names else None
+
+
+def split_leadin(text: str) -> tuple[str, Credit, str] | None:
+    """Split ``本报讯 记者X报道 正文…`` into (lead-in as printed, credit, rest of paragraph)."""
+    lay = layout()
+    for leadin in lay.leadins:
+        if text.startswith(leadin):
+            break
+    else:
+        return None
+    rest = text[len(leadin):]
+    credit = Credit()
+    m = re.match(r"^\s*[（(]?\s*((?:%s)[^（()）。，,]{1,30}?)报道\s*[）)]?" % "|".join(map(re.escape, lay.roles)), rest)
+    if m:
+        parsed = parse_credit(m.group(1), require_role_or_action=True)
+        if parsed and parsed.authors:
+            credit = parsed
+            return text[: len(leadin) + m.end()].strip(), credit, rest[m.end():].strip()
+    return leadin, credit, rest.strip()

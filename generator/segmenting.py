@@ -1,0 +1,547 @@
+"""Segmenting a page into articles: headlines, credits, columns, captions, summaries.
+
+A raw page is a flat run of lines.  We first give every line a *kind* from its
+shape alone (``classify``), then walk the lines once (``segment``) deciding where
+stories begin.  A story begins at a headline, and a short heading-like line is a
+headline (not a section heading inside the running story) when something that
+only opens stories follows it — a lead-in (本报讯), a byline, a subtitle, a summary
+box — or when it comes right after a column header or after the previous story's
+closing credit, or when Markdown ranks it as a top heading.  These rules hold for
+both seed formats and do not depend on any particular page's strings.
+
+Nothing is dropped here: every line ends up in an article field, or in the page's
+own record (page furniture such as column headers and page-wide photo credits).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .config import layout
+from .credits import PageCredit, parse_credit, parse_page_credit, split_leadin
+from .model import Article, Caption, Credit, LogEntry, Paragraph, SourcePage
+
+FINAL_PUNCT = "。！？!?…"
+CLOSERS = "”’」』）)》\"'"
+_INTERNAL_PUNCT = re.compile(r"[，。；：、,;:]|(?<=[\u4e00-\u9fff])[.]")
+_COLUMN_SHAPE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s+([A-Z]{2,}(?:\s+[A-Z]+)*)$")
+_SECTION_NUMBER = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[①-⑳])$")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*")
+_CAPTION = re.compile(r"^(?P<cap>[^。！？!?]+[。！？!?][”’」』]?)(?:\s+(?P<credit>\S.*))?$")
+
+
+@dataclass
+class Line:
+    """One non-blank source line with its shape-based kind."""
+
+    no: int  # 1-based line number in the source file
+    text: str  # stripped, Markdown markup removed
+    level: int  # Markdown heading level, 0 if none
+    gap: int  # blank lines before it
+    markup: str = ""  # Markdown markup removed from the line, kept for the log
+    kind: str = "body"
+    credit: Credit | None = None
+    page_credit: PageCredit | None = None
+    rest: str = ""  # summary text after the marker / paragraph text after a lead-in
+    leadin: str = ""  # the lead-in as printed (本报讯 记者X报道)
+    column: str = ""
+
+
+@dataclass
+class PageLayout:
+    """What segmentation found on one page: its articles and its page furniture."""
+
+    source: str
+    articles: list[Article] = field(default_factory=list)
+    furniture: list[LogEntry] = field(default_factory=list)  # column headers, page credits
+    page_photographers: list[str] = field(default_factory=list)
+
+
+def ends_sentence(text: str) -> bool:
+    """True if the text ends like a finished sentence (closing quotes allowed)."""
+    stripped = text.rstrip(CLOSERS + " ")
+    return bool(stripped) and stripped[-1] in FINAL_PUNCT
+
+
+def _strip_markup(raw: str) -> tuple[str, int, str]:
+    text = raw.strip().replace("\u3000", " ").strip()
+    level, markup = 0, ""
+    m = _MD_HEADING.match(text)
+    if m:
+        level, markup, text = len(m.group(1)), m.group(1), m.group(2).strip()
+    b = _BOLD_LEAD.match(text)
+    if b:
+        markup += "**…**"
+        text = (b.group(1) + " " + text[b.end():].strip()).strip()
+    return text, level, markup
+
+
+def read_lines(page: SourcePage) -> list[Line]:
+    lines: list[Line] = []
+    gap = 0
+    for no, raw in enumerate(page.lines, start=1):
+        if not raw.strip():
+            gap += 1
+            continue
+        text, level, markup = _strip_markup(raw)
+        if not text:  # a line of bare markup such as "###"
+            gap += 1
+            continue
+        lines.append(Line(no=no, text=text, level=level, gap=gap, markup=markup))
+        gap = 0
+    return lines
+
+
+def _column_name(text: str) -> str | None:
+    lay = layout()
+    m = _COLUMN_SHAPE.match(text)
+    if m:
+        return m.group(1)
+    first = text.split()[0] if text.split() else ""
+    if first in lay.columns and (len(text.split()) == 1 or re.fullmatch(r"[A-Za-z\s]+", text[len(first):])):
+        return first
+    return None
+
+
+def is_heading_like(text: str, level: int, next_text: str | None) -> bool:
+    """A line shaped like a (sub)heading rather than a paragraph cut by a column break."""
+    if level:
+        return True
+    lay = layout()
+    if len(text) > lay.max_headline_chars or len(text) < 4:
+        return False
+    if _INTERNAL_PUNCT.search(text):
+        return False
+    core = text.rstrip(CLOSERS)
+    if not core or core[-1] in lay.fragment_final_chars:
+        return False
+    if core[-1] in "。…":
+        return False
+    if next_text and next_text[0] in "（(、，。；：！？,.;:!?)）》":
+        return False  # the next line continues this one
+    return True
+
+
+def classify(lines: list[Line]) -> None:
+    """Give every line a kind from its own shape (and, for headings, the next line)."""
+    lay = layout()
+    for i, line in enumerate(lines):
+        text = line.text
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        col = _column_name(text)
+        if col:
+            line.kind = "sidebar" if col in lay.sidebars else "column"
+            line.column = col
+            continue
+        marker = next((m for m in lay.summary_markers if text.startswith(m)), None)
+        if marker and (len(text) == len(marker) or text[len(marker)] in " :：】]"):
+            line.kind, line.rest = "summary", text[len(marker):].lstrip(" :：】]")
+            continue
+        page_credit = parse_page_credit(text)
+        if page_credit:
+            line.kind, line.page_credit = "page_credit", page_credit
+            continue
+        credit = parse_credit(text)
+        if credit:
+            line.kind, line.credit = "credit", credit
+            continue
+        lead = split_leadin(text)
+        if lead:
+            line.kind, line.leadin, line.credit, line.rest = "leadin", lead[0], lead[1], lead[2]
+            continue
+        if text.startswith("——") or text.startswith("--"):
+            line.kind = "subtitle"
+            continue
+        if _SECTION_NUMBER.match(text):
+            line.kind = "secnum"
+            continue
+        cap = _CAPTION.match(text) if len(text) <= lay.max_caption_chars and not line.level else None
+        if cap:
+            tail = cap.group("credit")
+            tail_credit = tail and (parse_credit(tail) or parse_page_credit(tail))
+            if tail and tail_credit:
+                line.kind, line.rest = "caption", cap.group("cap")
+                if isinstance(tail_credit, PageCredit):
+                    line.page_credit = tail_credit
+                else:
+                    line.credit = tail_credit
+                line.leadin = tail  # the credit as printed
+                continue
+            if not tail and (line.gap >= lay.caption_gap or (nxt and nxt.gap == 0 and parse_credit(nxt.text) and not parse_credit(nxt.text).authors)):
+                line.kind, line.rest = "caption", text
+                continue
+        if is_heading_like(text, line.level, nxt.text if nxt else None):
+            line.kind = "heading"
+
+
+def _split_inline_subtitle(text: str) -> tuple[str, str]:
+    """``引投资 聚产业 富乡村 ——锦州市发展…`` → (title, subtitle)."""
+    m = re.match(r"^(.+?)\s+(——.+)$", text)
+    return (m.group(1).strip(), m.group(2).strip()) if m else (text, "")
+
+
+class _Segmenter:
+    """The single pass over a page's classified lines."""
+
+    def __init__(self, page: SourcePage, lines: list[Line]):
+        self.page = page
+        self.lines = lines
+        self.result = PageLayout(source=page.name)
+        self.current: Article | None = None
+        self.closed = False  # the current story printed its closing credit
+        self.column = ""
+        self.column_level = 0  # Markdown level of the first story in the column
+        self.after_column_header = False
+        self.in_summary = False
+        self.in_sidebar = False
+        self.orphan_captions: list[Caption] = []
+        self.orphan_photographers: list[str] = []
+
+    # -- helpers -----------------------------------------------------------
+    def _furniture(self, line: Line, rule: str, detail: str) -> None:
+        self.result.furniture.append(LogEntry("removed", rule, line.no, line.text, detail))
+
+    def _log(self, kind: str, rule: str, line: Line, text: str, detail: str = "") -> None:
+        assert self.current is not None
+        self.current.log.append(LogEntry(kind, rule, line.no, text, detail))  # type: ignore[arg-type]
+
+    def _add_people(self, credit: Credit, article: Article) -> None:
+        for name in credit.authors:
+            if name not in article.authors:
+                article.authors.append(name)
+        for name in credit.photographers:
+            if name not in article.photographers:
+                article.photographers.append(name)
+
+    def _end_summary(self) -> None:
+        self.in_summary = False
+
+    def _start_article(self, parts: list[Line]) -> Article:
+        """Open a new story whose headline is made of ``parts`` (kicker, title, subtitle)."""
+        self._finish_current()
+        kicker_parts: list[str] = []
+        title, subtitle = "", ""
+        heads = [p for p in parts if p.kind != "subtitle"]
+        subs = [p for p in parts if p.kind == "subtitle"]
+        for p in subs:
+            subtitle = (subtitle + " " + p.text.lstrip("—-").strip()).strip()
+        if heads:
+            title, inline_sub = _split_inline_subtitle(heads[-1].text)
+            if inline_sub:
+                subtitle = (inline_sub.lstrip("—-").strip() + " " + subtitle).strip()
+            kicker_parts = [p.text for p in heads[:-1]]
+        level = min((p.level for p in heads if p.level), default=0)
+        lead_story = bool(kicker_parts or subtitle) or (level and self.column_level and level < self.column_level)
+        if level == 1 or (lead_story and not self.after_column_header):
+            self.column = ""
+            self.column_level = 0
+        if self.after_column_header:
+            self.column_level = level
+        article = Article(
+            source=self.page.name,
+            index=len(self.result.articles),
+            line=parts[0].no if parts else 0,
+            title=title,
+            kicker=" ".join(kicker_parts),
+            subtitle=subtitle,
+            column=self.column,
+        )
+        self.result.articles.append(article)
+        self.current = article
+        self.closed = False
+        self.after_column_header = False
+        self.in_summary = False
+        self.in_sidebar = False
+        for p in parts:
+            if p.markup:
+                article.log.append(LogEntry("normalised", "markdown-markup", p.no, p.markup, "Markdown markup of the source removed"))
+        if self.orphan_captions:
+            article.captions.extend(self.orphan_captions)
+            for cap in self.orphan_captions:
+                article.log.append(LogEntry("moved", "caption-before-headline", cap.line, cap.text,
+                                            "photo caption printed before the headline, attached to this story"))
+            self.orphan_captions = []
+        return article
+
+    def _untitled(self, line: Line) -> Article:
+        article = self._start_article([])
+        article.line = line.no
+        article.title = ""
+        article.log.append(LogEntry("flagged", "no-headline", line.no, line.text[:40],
+                                    "no recognisable headline before this text; title left empty"))
+        return article
+
+    def _finish_current(self) -> None:
+        self.in_summary = False
+
+    def _caption(self, line: Line) -> Caption:
+        cap = Caption(text=line.rest or line.text, line=line.no)
+        if line.credit:
+            cap.photographers = list(line.credit.photographers or line.credit.authors)
+        return cap
+
+    def _attach_caption(self, cap: Caption, line: Line) -> None:
+        if self.current is None or self.after_column_header:
+            self.orphan_captions.append(cap)
+        else:
+            self.current.captions.append(cap)
+            self._log("moved", "caption", line, cap.text, "photo caption taken out of the running text")
+        if line.credit:
+            self._caption_credit_log(line, line.leadin)
+        if line.page_credit:
+            self._page_credit(line, line.page_credit, line.leadin)
+
+    def _caption_credit_log(self, line: Line, text: str = "") -> None:
+        entry = LogEntry("removed", "photo-credit", line.no, text or line.text, "photo credit, recorded as photographer")
+        (self.current.log if self.current is not None and not self.after_column_header else self.result.furniture).append(entry)
+
+    def _page_credit(self, line: Line, credit: PageCredit, text: str = "") -> None:
+        for name in credit.photographers:
+            if name not in self.result.page_photographers:
+                self.result.page_photographers.append(name)
+        self.result.furniture.append(LogEntry("removed", "page-photo-credit", line.no, text or line.text,
+                                              "credit for every picture on the page without its own credit"))
+
+    # -- the pass ----------------------------------------------------------
+    def _headline_run(self, i: int) -> tuple[list[Line], list[Line], int]:
+        """Collect consecutive headline-shaped lines from ``i``; captions in between are set aside."""
+        parts: list[Line] = []
+        captions: list[Line] = []
+        j = i
+        while j < len(self.lines):
+            ln = self.lines[j]
+            if ln.kind in ("heading", "subtitle", "secnum"):
+                if parts and ln.kind == "heading" and ln.level and parts[-1].level and ln.level > parts[-1].level:
+                    break  # a deeper Markdown heading after a title is a section of the story
+                if parts and ln.kind == "heading" and not ln.level and ln.gap > 1:
+                    break
+                if captions:
+                    break  # headline parts are printed together, not around a picture
+                parts.append(ln)
+            elif ln.kind == "caption" and parts:
+                captions.append(ln)
+                if self._is_photo_credit(j + 1):
+                    j += 1
+                    captions.append(self.lines[j])
+            else:
+                break
+            j += 1
+        return parts, captions, j
+
+    def _is_photo_credit(self, j: int) -> bool:
+        """A line that is only a photo credit (``X 摄``), as printed under a picture."""
+        if j >= len(self.lines):
+            return False
+        ln = self.lines[j]
+        return ln.kind == "credit" and ln.credit is not None and not ln.credit.authors
+
+    def _captions_from(self, lines: list[Line]) -> None:
+        """Attach the captions of ``lines`` (each optionally followed by its photo credit)."""
+        k = 0
+        while k < len(lines):
+            cap_line = lines[k]
+            cap = self._caption(cap_line)
+            if k + 1 < len(lines) and lines[k + 1].kind == "credit":
+                credit_line = lines[k + 1]
+                cap.photographers = list(credit_line.credit.photographers)  # type: ignore[union-attr]
+                self._caption_credit_log(credit_line)
+                k += 1
+            self._attach_caption(cap, cap_line)
+            k += 1
+
+    def _opens_story(self, parts: list[Line], nxt: Line | None) -> bool:
+        if self.current is None or self.closed or self.after_column_header:
+            return True
+        if any(p.kind == "subtitle" for p in parts):
+            return True
+        if any(p.level in (1, 2) for p in parts):
+            return True
+        if nxt is not None and nxt.kind in ("leadin", "summary"):
+            return True
+        if nxt is not None and nxt.kind == "credit" and nxt.credit and nxt.credit.authors:
+            return True
+        return False
+
+    def run(self) -> PageLayout:
+        lines = self.lines
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            kind = line.kind
+            if kind in ("column", "sidebar"):
+                self._furniture(line, "column-header", f"column header 「{line.column}」")
+                if kind == "sidebar" and self.current is not None:
+                    self.in_sidebar = True
+                    self.in_summary = False
+                    self.current.log.append(LogEntry("moved", "sidebar", line.no, line.text,
+                                                     f"「{line.column}」 box kept with this story as a sidebar"))
+                else:
+                    self.column = line.column
+                    self.after_column_header = True
+                    self.in_sidebar = False
+                i += 1
+                continue
+            if kind == "page_credit":
+                self._page_credit(line, line.page_credit)  # type: ignore[arg-type]
+                i += 1
+                continue
+            if kind in ("heading", "subtitle", "secnum"):
+                parts, caps, j = self._headline_run(i)
+                nxt = lines[j] if j < len(lines) else None
+                if self.in_sidebar and self.current is not None and not self._opens_story_strict(parts, nxt):
+                    for p in parts:
+                        if not self.current.sidebar_title:
+                            self.current.sidebar_title = p.text
+                        else:
+                            self.current.sidebar.append(Paragraph(p.text, p.no, heading=True))
+                    self._captions_from(caps)
+                    i = j
+                    continue
+                if self._opens_story(parts, nxt):
+                    self._start_article(parts)
+                else:
+                    self._section_headings(parts)
+                self._captions_from(caps)
+                i = j
+                continue
+            if kind == "caption":
+                group = [line] + ([lines[i + 1]] if self._is_photo_credit(i + 1) else [])
+                self._captions_from(group)
+                i += len(group)
+                continue
+            if kind == "credit":
+                self._credit(line)
+                i += 1
+                continue
+            if kind == "summary":
+                if self.current is None:
+                    self._untitled(line)
+                self.in_summary = True
+                self.current.log.append(LogEntry("moved", "summary-marker", line.no, line.text[: len(line.text) - len(line.rest)].strip(),
+                                                 "summary box marker; the box text is the summary"))  # type: ignore[union-attr]
+                if line.markup:
+                    self._log("normalised", "markdown-markup", line, line.markup, "Markdown markup of the source removed")
+                if line.rest:
+                    self.current.summary.append(Paragraph(line.rest, line.no))  # type: ignore[union-attr]
+                i += 1
+                continue
+            if kind == "leadin":
+                if self.current is None or self.closed or self.current.body:
+                    # a lead-in with no headline before it: the previous line may be a
+                    # headline that did not look like one (too long, punctuated).
+                    self._untitled(line)
+                art = self.current
+                assert art is not None
+                self._add_people(line.credit or Credit(), art)
+                art.credit_lines.append(line.leadin)
+                self._log("removed", "leadin", line, line.leadin, "lead-in/byline at the start of the story, recorded as credit")
+                if line.rest:
+                    self._body(line, line.rest)
+                i += 1
+                continue
+            # body
+            if self.current is None:
+                self._untitled(line)
+            self._body(line, line.text)
+            i += 1
+        self._finish_current()
+        if self.orphan_captions:
+            if self.result.articles:
+                self.result.articles[-1].captions.extend(self.orphan_captions)
+            else:
+                for cap in self.orphan_captions:
+                    self.result.furniture.append(LogEntry("flagged", "caption-without-story", cap.line, cap.text,
+                                                          "photo caption on a page with no story"))
+        return self.result
+
+    def _opens_story_strict(self, parts: list[Line], nxt: Line | None) -> bool:
+        return any(p.kind == "subtitle" or p.level in (1, 2) for p in parts) or (
+            nxt is not None and nxt.kind in ("leadin", "summary", "credit"))
+
+    def _section_headings(self, parts: list[Line]) -> None:
+        assert self.current is not None
+        self.in_summary = False
+        self.in_sidebar = False
+        pending_number = ""
+        for p in parts:
+            if p.markup:
+                self._log("normalised", "markdown-markup", p, p.markup, "Markdown markup of the source removed")
+            if p.kind == "secnum":
+                pending_number = p.text
+                continue
+            text = f"{pending_number} {p.text}" if pending_number else p.text
+            if pending_number:
+                self._log("joined", "section-number", p, pending_number, "section number printed on its own line joined to its heading")
+            pending_number = ""
+            self.current.body.append(Paragraph(text=text, line=p.no, heading=True))
+        if pending_number:
+            self.current.body.append(Paragraph(text=pending_number, line=parts[-1].no, heading=True))
+
+    def _credit(self, line: Line) -> None:
+        credit = line.credit
+        assert credit is not None
+        if self.current is None:
+            # a credit before any story: hold it for the first story on the page
+            self.orphan_photographers.extend(credit.photographers)
+            self._furniture(line, "credit-before-story", "credit printed before the first headline")
+            return
+        art = self.current
+        start = not art.body and not art.summary and not self.closed
+        self._add_people(credit, art)
+        art.credit_lines.append(line.text)
+        where = "byline under the headline" if start else "closing credit"
+        self._log("removed", "credit", line, line.text, f"{where}, recorded as authors/photographers")
+        if not start:
+            self.closed = True
+            self.in_summary = False
+            self.in_sidebar = False
+
+    def _body(self, line: Line, text: str) -> None:
+        art = self.current
+        assert art is not None
+        if line.markup:
+            self._log("normalised", "markdown-markup", line, line.markup, "Markdown markup of the source removed")
+        if self.in_sidebar:
+            art.sidebar.append(Paragraph(text, line.no))
+            return
+        if self.in_summary:
+            art.summary.append(Paragraph(text, line.no))
+            return
+        art.body.append(Paragraph(text=text, line=line.no))
+
+
+def segment(page: SourcePage) -> PageLayout:
+    """Split one decoded page into articles (uncleaned text, credits resolved)."""
+    lines = read_lines(page)
+    classify(lines)
+    result = (seg := _Segmenter(page, lines)).run()
+    # pictures without their own credit are by the page's photographer, else by
+    # whoever the story's byline says took its pictures (文并摄)
+    for art in result.articles:
+        for cap in art.captions:
+            if not cap.photographers:
+                cap.photographers = list(result.page_photographers or art.photographers)
+            for name in cap.photographers:
+                if name not in art.photographers:
+                    art.photographers.append(name)
+    if seg.orphan_photographers and result.articles:
+        first = result.articles[0]
+        for name in seg.orphan_photographers:
+            if name not in first.photographers:
+                first.photographers.append(name)
+    _settle_summaries(result)
+    return result
+
+
+def _settle_summaries(result: PageLayout) -> None:
+    """A summary box runs to the first section heading; without one, only its first paragraph."""
+    for art in result.articles:
+        if len(art.summary) > 1 and not any(p.heading for p in art.body):
+            moved = art.summary[1:]
+            art.summary = art.summary[:1]
+            art.body[0:0] = moved
+            art.log.append(LogEntry("moved", "summary-extent", moved[0].line, moved[0].text[:30],
+                                    f"{len(moved)} paragraph(s) after the summary marker moved to the body: "
+                                    "the story has no section headings to end the summary box"))
