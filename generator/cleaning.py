@@ -1,0 +1,240 @@
+"""Cleaning segmented articles: repair what the layout broke, flag what cannot be repaired.
+
+Every change is written to the article's cleaning log with the source line and the
+exact text affected, so a reader can see what the archive did and an archivist can
+undo it.  Cleaning is idempotent: cleaning a cleaned article changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .config import layout
+from .model import Article, Caption, LogEntry, Paragraph
+from .segmenting import PageLayout, ends_sentence
+
+HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+_CJK_PUNCT = "，。、；：！？“”‘’（）《》【】…—·「」『』"
+_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")
+_SECTION_NO = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3}|[①-⑳])\s")
+_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2})\1")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(ch) and ("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch in _CJK_PUNCT)
+
+
+def _matching_paren(text: str, i: int) -> int | None:
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] == "(":
+            depth += 1
+        elif text[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def normalise_punctuation(text: str) -> tuple[str, int]:
+    """Half-width ``, : ; ! ? ( )`` in Chinese context become full-width.
+
+    Numbers (``5:5``, ``1,000``, ``3.5``) and Latin text keep their punctuation: only a
+    mark touching a Chinese character or Chinese punctuation is changed, and
+    parentheses change as a pair.
+    """
+    chars = list(text)
+    changed = 0
+    paired: set[int] = set()
+    for i, ch in enumerate(chars):
+        if ch not in HALF_TO_FULL or i in paired:
+            continue
+        prev = text[i - 1] if i > 0 else ""
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if ch == "(":
+            j = _matching_paren(text, i)
+            inside = text[i + 1 : j] if j is not None else nxt
+            after = text[j + 1] if j is not None and j + 1 < len(text) else ""
+            if is_cjk(prev) or is_cjk(after) or any(is_cjk(c) for c in inside):
+                chars[i] = "（"
+                changed += 1
+                if j is not None:
+                    chars[j] = "）"
+                    paired.add(j)
+                    changed += 1
+            elif j is not None:
+                paired.add(j)  # a Latin pair: leave both alone
+            continue
+        if ch in ",:" and prev.isdigit() and nxt.isdigit():
+            continue
+        if is_cjk(prev) or is_cjk(nxt):
+            chars[i] = HALF_TO_FULL[ch]
+            changed += 1
+    return "".join(chars), changed
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.findall(text) if s]
+
+
+class _Cleaner:
+    def __init__(self, article: Article):
+        self.art = article
+        self.lay = layout()
+
+    def log(self, kind: str, rule: str, line: int, text: str, detail: str = "") -> None:
+        self.art.log.append(LogEntry(kind, rule, line, text, detail))  # type: ignore[arg-type]
+
+    # 1. column breaks ------------------------------------------------------
+    def join_breaks(self, paras: list[Paragraph], where: str) -> list[Paragraph]:
+        out: list[Paragraph] = []
+        for p in paras:
+            prev = out[-1] if out else None
+            if prev is not None and not prev.heading and not p.heading and not ends_sentence(prev.text):
+                detail = f"{where}: paragraph split by a column break (lines {prev.line} and {p.line}) rejoined"
+                self.log("joined", "column-break", prev.line, prev.text[-6:] + "|" + p.text[:6], detail)
+                if prev.text[-1] == p.text[0] and "\u4e00" <= p.text[0] <= "\u9fff":
+                    self.log("flagged", "repeated-at-break", p.line, prev.text[-2:] + "|" + p.text[:2],
+                             "the same character ends one column and starts the next: possibly printed twice")
+                out[-1] = replace(prev, text=prev.text + p.text)
+            else:
+                out.append(p)
+        for k, p in enumerate(out):
+            nxt = out[k + 1] if k + 1 < len(out) else None
+            if not p.heading and not ends_sentence(p.text) and (nxt is None or nxt.heading):
+                self.log("flagged", "cut-mid-sentence", p.line, p.text[-12:],
+                         f"{where}: text breaks off mid-sentence"
+                         + (" before a section heading" if nxt else " at the end of the story")
+                         + "; its continuation is missing from the page")
+        return out
+
+    # 2. punctuation and spacing -------------------------------------------
+    def tidy(self, text: str, line: int, where: str, *, spaces: bool = True) -> str:
+        new, n = normalise_punctuation(text)
+        if n:
+            self.log("normalised", "punctuation", line, f"{n}", f"{where}: {n} half-width mark(s) made full-width")
+        if spaces:
+            gaps = _CJK_GAP.findall(new)
+            if gaps:
+                new = _CJK_GAP.sub("", new)
+                self.log("normalised", "cjk-spacing", line, "".join(gaps),
+                         f"{where}: {len(gaps)} space(s) between Chinese characters removed")
+        return new
+
+    def tidy_paragraphs(self, paras: list[Paragraph], where: str) -> list[Paragraph]:
+        return [replace(p, text=self.tidy(p.text, p.line, where, spaces=not p.heading)) for p in paras]
+
+    # 3. duplicates --------------------------------------------------------
+    def undouble_words(self, paras: list[Paragraph]) -> list[Paragraph]:
+        out = []
+        for p in paras:
+            def fix(m: re.Match[str]) -> str:
+                word = m.group(1)
+                if m.group(0) in self.lay.reduplications or word[0] == word[1] or word[0] == "一":
+                    return m.group(0)
+                self.log("removed", "doubled-word", p.line, word, f"word printed twice ({m.group(0)}): second copy removed")
+                return word
+            out.append(replace(p, text=p.text if p.heading else _DOUBLED.sub(fix, p.text)))
+        return out
+
+    def dedupe(self, paras: list[Paragraph], where: str) -> list[Paragraph]:
+        min_len = self.lay.min_duplicate_chars
+        seen = ""
+        out: list[Paragraph] = []
+        for p in paras:
+            if p.heading:
+                out.append(p)
+                continue
+            if len(p.text) >= min_len and p.text in seen:
+                self.log("removed", "duplicate-paragraph", p.line, p.text,
+                         f"{where}: paragraph repeats text printed earlier in the story")
+                continue
+            kept: list[str] = []
+            for s in sentences(p.text):
+                if len(s) >= min_len and (s in seen or s in "".join(kept)):
+                    self.log("removed", "duplicate-sentence", p.line, s,
+                             f"{where}: sentence repeats text printed earlier in the story")
+                    continue
+                kept.append(s)
+            text = "".join(kept)
+            if text:
+                out.append(replace(p, text=text))
+                seen += text + "\n"
+        return out
+
+    # 4. damage that stays --------------------------------------------------
+    def check_section_order(self) -> None:
+        numbers: list[tuple[int, Paragraph]] = []
+        for p in self.art.body:
+            m = _SECTION_NO.match(p.text + " ") if p.heading else None
+            if m:
+                tok = m.group(1)
+                n = int(tok) if tok.isdigit() else _CN_DIGITS.get(tok) or (ord(tok) - ord("①") + 1 if "①" <= tok <= "⑳" else 0)
+                numbers.append((n, p))
+        seq = [n for n, _ in numbers]
+        if seq and seq != list(range(1, len(seq) + 1)):
+            self.log("flagged", "sections-out-of-order", numbers[0][1].line, ", ".join(map(str, seq)),
+                     f"numbered sections printed in the order {seq}; kept in printed order")
+
+    def run(self) -> Article:
+        a = self.art
+        a.title = self.tidy(a.title, a.line, "headline", spaces=False)
+        a.kicker = self.tidy(a.kicker, a.line, "kicker", spaces=False)
+        a.subtitle = self.tidy(a.subtitle, a.line, "subtitle", spaces=False)
+        a.sidebar_title = self.tidy(a.sidebar_title, a.line, "sidebar", spaces=False)
+        for attr, where in (("summary", "summary"), ("body", "body"), ("sidebar", "sidebar")):
+            paras = getattr(a, attr)
+            paras = self.join_breaks(paras, where)
+            paras = self.tidy_paragraphs(paras, where)
+            paras = self.undouble_words(paras)
+            paras = self.dedupe(paras, where)
+            setattr(a, attr, paras)
+        a.captions = [replace(c, text=self.tidy(c.text, c.line, "caption")) for c in a.captions]
+        self.check_section_order()
+        return a
+
+
+def clean_article(article: Article) -> Article:
+    """Return a cleaned copy of ``article`` with its cleaning log extended."""
+    copy = replace(
+        article,
+        body=list(article.body),
+        summary=list(article.summary),
+        sidebar=list(article.sidebar),
+        captions=[Caption(c.text, c.line, list(c.photographers)) for c in article.captions],
+        log=list(article.log),
+    )
+    return _Cleaner(copy).run()
+
+
+def flag_cross_article_repeats(articles: list[Article]) -> None:
+    """Flag sentences printed in two stories of one page (layout mix-up).
+
+    Neither copy is removed: we cannot tell which story the text belongs to.
+    """
+    min_len = layout().min_duplicate_chars + 8
+    owners: dict[str, int] = {}
+    for k, art in enumerate(articles):
+        for p in art.body:
+            for s in sentences(p.text):
+                if len(s) < min_len:
+                    continue
+                for piece in re.split(r"[；;]", s):
+                    if len(piece) < min_len:
+                        continue
+                    if piece in owners and owners[piece] != k:
+                        other = articles[owners[piece]]
+                        for a, b in ((art, other), (other, art)):
+                            a.log.append(LogEntry("flagged", "repeated-in-other-story", p.line, piece,
+                                                  f"the same text is printed in 「{b.title}」: layout may have mixed the stories"))
+                    else:
+                        owners.setdefault(piece, k)
+
+
+def clean_page(page: PageLayout) -> PageLayout:
+    cleaned = [clean_article(a) for a in page.articles]
+    flag_cross_article_repeats(cleaned)
+    return replace(page, articles=cleaned)
