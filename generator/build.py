@@ -1,0 +1,251 @@
+"""The build: seeds → articles → Markdown tree → MkDocs site.
+
+Every stage runs in memory first; files are written only once everything is
+rendered, and only where their content changed.  The MkDocs site is built into a
+fresh folder beside the old one and swapped in at the end, so a build that fails
+midway leaves the previous ``docs_src/`` and ``site/`` as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .cleaning import clean_page
+from .config import DATA_DIR
+from .metadata import article_path, assign_slugs, catalogue_record
+from .model import Article, Problem, SourcePage
+from .reading import read_pages
+from .rendering import render_article, render_home, render_source, render_sources_index
+from .segmenting import PageLayout, segment
+
+SITE_TITLE = "锦州日报数字档案"
+ASSETS_DIR = DATA_DIR.parent / "assets"
+
+
+class BuildError(Exception):
+    """Nothing could be built (e.g. no readable page at all)."""
+
+
+@dataclass
+class PageResult:
+    page: SourcePage
+    layout: PageLayout | None
+    failed: str = ""
+    date: _dt.date | None = None
+    date_inferred: bool = True
+    confidence: float = 0.0
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    reasoning: str = ""
+
+
+@dataclass
+class Archive:
+    pages: list[PageResult]
+    problems: list[Problem]
+    notes: list[str]
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for p in self.pages if p.layout for a in p.layout.articles]
+
+
+@dataclass
+class GenerateReport:
+    archive: Archive
+    written: list[str]
+    unchanged: int
+    deleted: list[str]
+    seconds: float
+
+
+Progress = Callable[[str], None]
+
+
+def _date_page(result: PageResult, override: _dt.date | None) -> None:
+    """Fill the page's date: the editor's override, else the inference."""
+    from .dates import infer_page_date
+
+    inference = infer_page_date(result.page.text)
+    result.confidence = inference.confidence
+    result.reasoning = inference.reasoning
+    result.evidence = [
+        {"line": ev.line, "text": ev.text, "meaning": ev.meaning} for ev in inference.evidence
+    ]
+    if override is not None:
+        result.date, result.date_inferred, result.confidence = override, False, 1.0
+    else:
+        result.date, result.date_inferred = inference.date, True
+
+
+def collect(seeds: Path, progress: Progress = lambda s: None) -> Archive:
+    """Read, segment, clean and date every page; problems are collected, not raised."""
+    from .dates import load_overrides
+
+    read = read_pages(seeds)
+    problems = list(read.problems)
+    notes = list(read.notes)
+    overrides: dict[str, Any] = {}
+    overrides_file = seeds / "pages.yaml"
+    if overrides_file.exists():
+        overrides, override_problems = load_overrides(overrides_file, {p.name for p in read.pages} | {p.file for p in read.problems})
+        problems.extend(override_problems)
+    pages: list[PageResult] = []
+    for n, page in enumerate(read.pages, 1):
+        progress(f"[{n}/{len(read.pages)}] {page.name}")
+        ov = overrides.get(page.name)
+        if ov is not None:
+            page.newspaper = ov.newspaper or ""
+            page.page_label = ov.page_label or ""
+        try:
+            layout = clean_page(segment(page))
+        except Exception as exc:  # a page we cannot parse must not stop the archive
+            problems.append(Problem(page.name, None, f"could not be segmented ({type(exc).__name__}: {exc}); raw text kept on its 版面 page", fatal=False))
+            pages.append(PageResult(page, None, failed=f"{type(exc).__name__}: {exc}"))
+            continue
+        if not layout.articles:
+            problems.append(Problem(page.name, 1, "no article found on this page; raw text kept on its 版面 page", fatal=False))
+        result = PageResult(page, layout)
+        _date_page(result, ov.date if ov is not None else None)
+        for art in layout.articles:
+            art.date, art.date_inferred = result.date, result.date_inferred
+        pages.append(result)
+    archive = Archive(pages, problems, notes)
+    assign_slugs(archive.articles)
+    return archive
+
+
+def render_tree(archive: Archive) -> dict[str, bytes]:
+    """Every file of docs_src/, as docs-relative path → bytes."""
+    files: dict[str, bytes] = {}
+
+    def put(path: str, text: str) -> None:
+        files[path] = text.encode("utf-8")
+
+    articles = archive.articles
+    for art in articles:
+        put(article_path(art), render_article(art))
+    sources = []
+    for res in archive.pages:
+        page = res.page
+        arts = res.layout.articles if res.layout else []
+        info = {
+            "name": page.name,
+            "encoding": page.encoding,
+            "newspaper": page.newspaper,
+            "page_label": page.page_label,
+            "date": res.date,
+            "date_inferred": res.date_inferred,
+            "confidence": res.confidence,
+            "evidence": res.evidence,
+            "reasoning": res.reasoning,
+            "n_articles": len(arts),
+        }
+        sources.append(info)
+        put(f"sources/{page.stem}.md", render_source(info, arts, res.layout.furniture if res.layout else [], res.failed))
+        files[f"sources/raw/{page.name}"] = page.raw
+    put("sources/index.md", render_sources_index(sources, [str(p) for p in archive.problems]))
+    put("index.md", render_home(SITE_TITLE, articles, len(archive.pages)))
+    catalogue = [catalogue_record(a) for a in articles]
+    put("data/articles.json", json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")
+    if ASSETS_DIR.is_dir():
+        for asset in sorted(ASSETS_DIR.iterdir()):
+            if asset.is_file():
+                files[f"assets/{asset.name}"] = asset.read_bytes()
+    return files
+
+
+def write_tree(files: dict[str, bytes], docs: Path) -> tuple[list[str], int, list[str]]:
+    """Make ``docs`` hold exactly ``files``, touching only what changed."""
+    docs.mkdir(parents=True, exist_ok=True)
+    root = docs.resolve()
+    written: list[str] = []
+    unchanged = 0
+    for rel_path, data in sorted(files.items()):
+        target = (root / rel_path).resolve()
+        if root not in target.parents:
+            raise BuildError(f"refusing to write outside {docs}: {rel_path}")
+        if target.is_file() and target.read_bytes() == data:
+            unchanged += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        written.append(rel_path)
+    deleted: list[str] = []
+    for path in sorted(root.rglob("*"), reverse=True):
+        rel_path = path.relative_to(root).as_posix()
+        if path.is_file() and rel_path not in files:
+            path.unlink()
+            deleted.append(rel_path)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return written, unchanged, deleted
+
+
+def prepare(seeds: Path, progress: Progress = lambda s: None) -> tuple[Archive, dict[str, bytes]]:
+    if not seeds.is_dir():
+        raise BuildError(f"seeds folder not found: {seeds}")
+    archive = collect(seeds, progress)
+    if not archive.pages:
+        reasons = "; ".join(str(p) for p in archive.problems) or "no *.txt files"
+        raise BuildError(f"nothing to build from {seeds}: {reasons}")
+    return archive, render_tree(archive)
+
+
+def generate(seeds: Path, docs: Path, progress: Progress = lambda s: None) -> GenerateReport:
+    """Write docs_src/ only (for ``mkdocs serve``)."""
+    started = time.perf_counter()
+    archive, files = prepare(seeds, progress)
+    written, unchanged, deleted = write_tree(files, docs)
+    return GenerateReport(archive, written, unchanged, deleted, time.perf_counter() - started)
+
+
+def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Progress = lambda s: None) -> tuple[GenerateReport, float]:
+    """Generate and build the site; on any failure docs_src/ and site/ stay as they were.
+
+    MkDocs builds from a staging copy of the Markdown tree into a staging site;
+    only when that succeeded are docs_src/ updated (changed files only) and the new
+    site swapped in.
+    """
+    started = time.perf_counter()
+    archive, files = prepare(seeds, progress)
+    generated = time.perf_counter() - started
+    site = site.resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".docs-staging-", dir=site.parent) as staging_docs:
+        write_tree(files, Path(staging_docs))
+        progress("mkdocs build")
+        staging_site = Path(tempfile.mkdtemp(prefix=f".{site.name}-new-", dir=site.parent))
+        try:
+            mk_seconds = _mkdocs_build(config_file, Path(staging_docs), staging_site)
+        except BaseException:
+            shutil.rmtree(staging_site, ignore_errors=True)
+            raise
+    written, unchanged, deleted = write_tree(files, docs)
+    old = site.with_name(f".{site.name}-old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site.exists():
+        os.replace(site, old)
+    os.replace(staging_site, site)
+    shutil.rmtree(old, ignore_errors=True)
+    return GenerateReport(archive, written, unchanged, deleted, generated), mk_seconds
+
+
+def _mkdocs_build(config_file: Path, docs: Path, site: Path) -> float:
+    from mkdocs.commands.build import build as run_mkdocs
+    from mkdocs.config import load_config
+
+    started = time.perf_counter()
+    cfg = load_config(config_file=str(config_file), docs_dir=str(docs.resolve()), site_dir=str(site))
+    run_mkdocs(cfg)
+    return time.perf_counter() - started

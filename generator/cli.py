@@ -1,0 +1,71 @@
+"""Command line: ``python -m generator build|generate``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .build import BuildError, GenerateReport, build, generate
+
+
+def _progress(quiet: bool):
+    def report(message: str) -> None:
+        if not quiet:
+            print(f"  {message}", file=sys.stderr, flush=True)
+    return report
+
+
+def _summary(report: GenerateReport) -> None:
+    archive = report.archive
+    for note in archive.notes:
+        print(f"note: {note}")
+    for problem in archive.problems:
+        print(f"{'error' if problem.fatal else 'warning'}: {problem}", file=sys.stderr)
+    arts = archive.articles
+    kinds: dict[str, int] = {}
+    for a in arts:
+        for e in a.log:
+            kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    print(f"{len(archive.pages)} page(s), {len(arts)} article(s); "
+          f"{len(archive.problems)} problem(s); cleaning: "
+          + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    print(f"docs: {len(report.written)} file(s) written, {report.unchanged} unchanged, "
+          f"{len(report.deleted)} removed; generated in {report.seconds:.2f}s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator",
+        description="Turn raw newspaper page texts (seeds/*.txt) into a browsable MkDocs archive.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of raw page files (*.txt) and optional pages.yaml [seeds]")
+        p.add_argument("--docs", type=Path, default=Path("docs_src"), help="where to write the Markdown tree [docs_src]")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+    p_gen = sub.add_parser("generate", help="write the Markdown tree only (then `mkdocs serve` works)")
+    common(p_gen)
+    p_build = sub.add_parser("build", help="generate, then build the site with MkDocs")
+    common(p_build)
+    p_build.add_argument("--site", type=Path, default=Path("site"), help="where to build the site [site]")
+    p_build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration [mkdocs.yml]")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "generate":
+            _summary(generate(args.seeds, args.docs, _progress(args.quiet)))
+        else:
+            if not args.config.is_file():
+                raise BuildError(f"MkDocs configuration not found: {args.config}")
+            logging.basicConfig(level=logging.WARNING, format="mkdocs: %(levelname)s %(message)s")
+            report, mk_seconds = build(args.seeds, args.docs, args.site, args.config, _progress(args.quiet))
+            _summary(report)
+            print(f"site: built into {args.site} in {mk_seconds:.2f}s")
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0

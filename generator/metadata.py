@@ -1,0 +1,95 @@
+"""Article identity and front-matter: ids, stable ASCII slugs, URLs, the metadata record.
+
+An article's URL must never change once published, whatever else is added to the
+archive.  So a slug depends only on the article itself — its source file, its
+title and which occurrence of that title it is on that page — never on its
+position in the archive or on other pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from typing import Any
+
+from pypinyin import Style, lazy_pinyin
+
+from .model import Article
+
+MAX_SLUG_WORDS = 8
+
+
+def article_id(source_stem: str, title: str, occurrence: int) -> str:
+    """A short stable hash naming one story: source page + headline (+ repeat number)."""
+    key = f"{source_stem}\n{title}\n{occurrence}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+
+
+def ascii_words(text: str, limit: int = MAX_SLUG_WORDS) -> list[str]:
+    """Pinyin (for Chinese) and lower-case ASCII words of ``text``, for readable URLs."""
+    words: list[str] = []
+    for piece in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: [s]):
+        for word in re.findall(r"[a-z0-9]+", piece.lower()):
+            words.append(word)
+            if len(words) >= limit:
+                return words
+    return words
+
+
+def assign_slugs(articles: list[Article]) -> None:
+    """Give every article its stable slug ``<pinyin-of-title>-<id>``."""
+    seen: Counter[tuple[str, str]] = Counter()
+    for art in articles:
+        key = (art.source, art.title)
+        occurrence = seen[key]
+        seen[key] += 1
+        stem = art.source.rsplit(".", 1)[0]
+        words = ascii_words(art.title) or ["article"]
+        art.slug = "-".join(words) + "-" + article_id(stem, art.title, occurrence)
+
+
+def article_path(art: Article) -> str:
+    """Docs-relative path of the article's Markdown file."""
+    if art.date is None:
+        return f"articles/undated/{art.slug}.md"
+    return f"articles/{art.date:%Y}/{art.date:%m}/{art.slug}.md"
+
+
+def article_url(art: Article) -> str:
+    """URL relative to the site root (``use_directory_urls: false``)."""
+    return article_path(art)[: -len(".md")] + ".html"
+
+
+def source_path(source_name: str) -> str:
+    return f"sources/{source_name.rsplit('.', 1)[0]}.md"
+
+
+def front_matter(art: Article) -> dict[str, Any]:
+    """The article's metadata, in the order documented in README.md."""
+    return {
+        "title": art.title,
+        "kicker": art.kicker,
+        "subtitle": art.subtitle,
+        "column": art.column,
+        "authors": list(art.authors),
+        "photographers": list(art.photographers),
+        "date": art.date.isoformat() if art.date else None,
+        "date_inferred": art.date_inferred,
+        "source": art.source,
+        "summary": "\n\n".join(p.text for p in art.summary),
+        "captions": [{"text": c.text, "photographers": list(c.photographers)} for c in art.captions],
+        "places": list(art.places),
+        "topics": list(art.topics),
+        "organizations": list(art.organizations),
+    }
+
+
+def catalogue_record(art: Article) -> dict[str, Any]:
+    """One entry of site/data/articles.json: front-matter plus id, url and body."""
+    record = {"id": art.slug.rsplit("-", 1)[-1], "url": article_url(art)}
+    record.update(front_matter(art))
+    record["sidebar"] = {"title": art.sidebar_title, "text": "\n\n".join(p.text for p in art.sidebar)} if (art.sidebar or art.sidebar_title) else None
+    record["section_headings"] = [p.text for p in art.body if p.heading]
+    record["body"] = art.body_text
+    return record

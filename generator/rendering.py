@@ -1,0 +1,114 @@
+"""Rendering the archive's Markdown pages from Jinja2 templates.
+
+Templates hold the page layout; this module prepares the values they need.  All
+text from the newspapers goes through ``md`` (Markdown-escaped) or ``h``
+(HTML-escaped) filters, so nothing on a page can inject markup or script.  Front
+matter is written by PyYAML, never by string concatenation.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter
+from functools import cache
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .config import DATA_DIR
+from .mdtext import html_escape, md_escape_inline
+from .metadata import article_path, front_matter, source_path
+from .model import Article
+
+KIND_NAMES = {"joined": "合并", "normalised": "规范", "removed": "删除", "moved": "移出", "flagged": "存疑"}
+
+
+@cache
+def env() -> Environment:
+    e = Environment(
+        loader=FileSystemLoader(str(DATA_DIR.parent / "templates")),
+        autoescape=False,  # Markdown output: escaping is explicit, per value, via md/h
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    e.filters["md"] = md_escape_inline
+    e.filters["h"] = html_escape
+    return e
+
+
+def rel(from_doc: str, to_doc: str) -> str:
+    """Relative link between two docs-relative paths (MkDocs turns .md into .html)."""
+    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
+
+
+def dump_front_matter(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+
+
+def log_counts(art: Article) -> Counter[str]:
+    counts: Counter[str] = Counter({k: 0 for k in KIND_NAMES})
+    counts.update(e.kind for e in art.log)
+    return counts
+
+
+def render_article(art: Article) -> str:
+    path = article_path(art)
+    counts = log_counts(art)
+    summary = "，".join(f"{KIND_NAMES[k]} {n}" for k, n in counts.items() if n) or "无"
+    return env().get_template("article.md.j2").render(
+        art=art,
+        front_matter=dump_front_matter(front_matter(art)),
+        source_link=rel(path, source_path(art.source)),
+        log_counts=summary,
+        kind_names=KIND_NAMES,
+    )
+
+
+def _article_row(art: Article, from_doc: str) -> dict[str, Any]:
+    return {
+        "title": art.title,
+        "date": art.date,
+        "column": art.column,
+        "authors": art.authors,
+        "photographers": art.photographers,
+        "line": art.line,
+        "link": rel(from_doc, article_path(art)),
+        "counts": log_counts(art),
+    }
+
+
+def render_home(site_title: str, articles: list[Article], n_sources: int, latest_n: int = 20) -> str:
+    dated = sorted((a for a in articles if a.date), key=lambda a: (a.date, a.source, a.index), reverse=True)
+    undated = [a for a in articles if not a.date]
+    latest = (dated + undated)[:latest_n]
+    columns = Counter(a.column for a in articles if a.column)
+    dates = [a.date for a in dated]
+    return env().get_template("home.md.j2").render(
+        site_title=site_title,
+        n_articles=len(articles),
+        n_sources=n_sources,
+        first_date=min(dates).isoformat() if dates else "",
+        last_date=max(dates).isoformat() if dates else "",
+        latest=[_article_row(a, "index.md") for a in latest],
+        columns=sorted(columns.items(), key=lambda kv: (-kv[1], kv[0])),
+    )
+
+
+def render_sources_index(sources: list[dict[str, Any]], problems: list[str]) -> str:
+    rows = [dict(s, link=rel("sources/index.md", source_path(s["name"]))) for s in sources]
+    return env().get_template("sources_index.md.j2").render(sources=rows, problems=problems)
+
+
+def render_source(info: dict[str, Any], articles: list[Article], furniture: list, failed: str = "") -> str:
+    doc = source_path(info["name"])
+    notable = [(a.title, e) for a in articles for e in a.log if e.kind in ("removed", "flagged") and e.rule not in ("credit", "leadin", "photo-credit")]
+    return env().get_template("source.md.j2").render(
+        **info,
+        raw_link=rel(doc, "sources/raw/" + info["name"]),
+        articles=[_article_row(a, doc) for a in articles],
+        notable=notable,
+        furniture=furniture,
+        failed=failed,
+        kind_names=KIND_NAMES,
+    )
