@@ -273,6 +273,21 @@ class _Segmenter:
                                     "no recognisable headline before this text; title left empty"))
         return article
 
+    def _promote_headline(self, line: Line) -> None:
+        """Start a story at a lead-in, taking the line printed just before it as headline."""
+        prev = self.current.body[-1] if self.current is not None and self.current.body else None
+        if prev is not None and not prev.heading and not ends_sentence(prev.text) and len(prev.text) <= layout().max_headline_chars:
+            emptied = self.current
+            emptied.body.pop()  # type: ignore[union-attr]
+            if emptied is not None and not (emptied.title or emptied.body or emptied.summary or emptied.captions or emptied.credit_lines):
+                self.result.articles.remove(emptied)  # it only ever held this headline
+            head = Line(no=prev.line, text=prev.text, level=0, gap=0, kind="heading")
+            article = self._start_article([head])
+            article.log.append(LogEntry("flagged", "headline-by-position", prev.line, prev.text,
+                                        "taken as headline because a lead-in follows it; its shape alone did not say so"))
+        else:
+            self._untitled(line)
+
     def _finish_current(self) -> None:
         self.in_summary = False
 
@@ -430,8 +445,8 @@ class _Segmenter:
             if kind == "leadin":
                 if self.current is None or self.closed or self.current.body:
                     # a lead-in with no headline before it: the previous line may be a
-                    # headline that did not look like one (too long, punctuated).
-                    self._untitled(line)
+                    # headline whose shape did not give it away (very short, punctuated).
+                    self._promote_headline(line)
                 art = self.current
                 assert art is not None
                 self._add_people(line.credit or Credit(), art)
@@ -517,6 +532,8 @@ def segment(page: SourcePage) -> PageLayout:
     lines = read_lines(page)
     classify(lines)
     result = (seg := _Segmenter(page, lines)).run()
+    for n, art in enumerate(result.articles):
+        art.index = n
     # pictures without their own credit are by the page's photographer, else by
     # whoever the story's byline says took its pictures (文并摄)
     for art in result.articles:
