@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from .cleaning import clean_page
 from .config import DATA_DIR
+from .conservation import Balance, balance
 from .metadata import article_path, assign_slugs, catalogue_record
 from .model import Article, Problem, SourcePage
 from .reading import read_pages
@@ -51,6 +52,7 @@ class Archive:
     pages: list[PageResult]
     problems: list[Problem]
     notes: list[str]
+    balances: list[Balance] = field(default_factory=list)
 
     @property
     def articles(self) -> list[Article]:
@@ -98,6 +100,7 @@ def collect(seeds: Path, progress: Progress = lambda s: None) -> Archive:
         overrides, override_problems = load_overrides(overrides_file, {p.name for p in read.pages} | {p.file for p in read.problems})
         problems.extend(override_problems)
     pages: list[PageResult] = []
+    balances: list[Balance] = []
     for n, page in enumerate(read.pages, 1):
         progress(f"[{n}/{len(read.pages)}] {page.name}")
         ov = overrides.get(page.name)
@@ -113,11 +116,16 @@ def collect(seeds: Path, progress: Progress = lambda s: None) -> Archive:
         if not layout.articles:
             problems.append(Problem(page.name, 1, "no article found on this page; raw text kept on its 版面 page", fatal=False))
         result = PageResult(page, layout)
+        balances.append(accounted := balance(page.text, layout))
+        if not accounted.ok:
+            lost = "".join(sorted(accounted.missing.elements()))[:60]
+            raise BuildError(f"{page.name}: {sum(accounted.missing.values())} character(s) lost without a reason "
+                             f"during segmentation/cleaning: {lost!r} — this is a bug, please report it with the file")
         _date_page(result, ov.date if ov is not None else None)
         for art in layout.articles:
             art.date, art.date_inferred = result.date, result.date_inferred
         pages.append(result)
-    archive = Archive(pages, problems, notes)
+    archive = Archive(pages, problems, notes, balances)
     assign_slugs(archive.articles)
     return archive
 

@@ -31,6 +31,17 @@ def _summary(report: GenerateReport) -> None:
     print(f"{len(archive.pages)} page(s), {len(arts)} article(s); "
           f"{len(archive.problems)} problem(s); cleaning: "
           + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    kept: dict[str, int] = {}
+    removed: dict[str, int] = {}
+    for b in archive.balances:
+        for k, v in b.kept.items():
+            kept[k] = kept.get(k, 0) + v
+        for k, v in b.removed.items():
+            removed[k] = removed.get(k, 0) + v
+    total = sum(b.total for b in archive.balances)
+    print(f"conservation: {total} characters in, all accounted for — kept: "
+          + ", ".join(f"{k} {v}" for k, v in kept.items() if v)
+          + "; removed (logged with reason): " + (", ".join(f"{k} {v}" for k, v in sorted(removed.items())) or "none"))
     print(f"docs: {len(report.written)} file(s) written, {report.unchanged} unchanged, "
           f"{len(report.deleted)} removed; generated in {report.seconds:.2f}s")
 

@@ -73,7 +73,7 @@ def _strip_markup(raw: str) -> tuple[str, int, str]:
         level, markup, text = len(m.group(1)), m.group(1), m.group(2).strip()
     b = _BOLD_LEAD.match(text)
     if b:
-        markup += "**…**"
+        markup += "****"
         text = (b.group(1) + " " + text[b.end():].strip()).strip()
     return text, level, markup
 
@@ -201,7 +201,15 @@ class _Segmenter:
 
     # -- helpers -----------------------------------------------------------
     def _furniture(self, line: Line, rule: str, detail: str) -> None:
-        self.result.furniture.append(LogEntry("removed", rule, line.no, line.text, detail))
+        text = f"{line.markup} {line.text}" if line.markup else line.text
+        self.result.furniture.append(LogEntry("removed", rule, line.no, text, detail))
+
+    def _markup(self, line: Line) -> None:
+        """Log Markdown markup stripped from a line whose text went to an article field."""
+        if not line.markup:
+            return
+        entry = LogEntry("removed", "markdown-markup", line.no, line.markup, "Markdown markup of the source removed")
+        (self.current.log if self.current is not None else self.result.furniture).append(entry)
 
     def _log(self, kind: str, rule: str, line: Line, text: str, detail: str = "") -> None:
         assert self.current is not None
@@ -225,12 +233,15 @@ class _Segmenter:
         title, subtitle = "", ""
         heads = [p for p in parts if p.kind != "subtitle"]
         subs = [p for p in parts if p.kind == "subtitle"]
+        dashes: list[tuple[int, str]] = []
         for p in subs:
             subtitle = (subtitle + " " + p.text.lstrip("—-").strip()).strip()
+            dashes.append((p.no, p.text[: len(p.text) - len(p.text.lstrip("—-"))]))
         if heads:
             title, inline_sub = _split_inline_subtitle(heads[-1].text)
             if inline_sub:
                 subtitle = (inline_sub.lstrip("—-").strip() + " " + subtitle).strip()
+                dashes.append((heads[-1].no, inline_sub[: len(inline_sub) - len(inline_sub.lstrip("—-"))]))
             kicker_parts = [p.text for p in heads[:-1]]
         level = min((p.level for p in heads if p.level), default=0)
         lead_story = bool(kicker_parts or subtitle) or (level and self.column_level and level < self.column_level)
@@ -254,9 +265,10 @@ class _Segmenter:
         self.after_column_header = False
         self.in_summary = False
         self.in_sidebar = False
+        for no, dash in dashes:
+            article.log.append(LogEntry("removed", "subtitle-dash", no, dash, "the dash that marks a subtitle (副题) is not part of it"))
         for p in parts:
-            if p.markup:
-                article.log.append(LogEntry("normalised", "markdown-markup", p.no, p.markup, "Markdown markup of the source removed"))
+            self._markup(p)
         if self.orphan_captions:
             article.captions.extend(self.orphan_captions)
             for cap in self.orphan_captions:
@@ -303,14 +315,20 @@ class _Segmenter:
         else:
             self.current.captions.append(cap)
             self._log("moved", "caption", line, cap.text, "photo caption taken out of the running text")
+        self._markup(line)
         if line.credit:
             self._caption_credit_log(line, line.leadin)
         if line.page_credit:
             self._page_credit(line, line.page_credit, line.leadin)
 
     def _caption_credit_log(self, line: Line, text: str = "") -> None:
-        entry = LogEntry("removed", "photo-credit", line.no, text or line.text, "photo credit, recorded as photographer")
-        (self.current.log if self.current is not None and not self.after_column_header else self.result.furniture).append(entry)
+        text = text or line.text
+        if self.current is not None and not self.after_column_header:
+            self.current.credit_lines.append(text)
+            self._log("moved", "photo-credit", line, text, "photo credit, moved to the credits")
+        else:
+            self.result.furniture.append(LogEntry("removed", "photo-credit", line.no, text,
+                                                  "photo credit printed before its story; photographer recorded"))
 
     def _page_credit(self, line: Line, credit: PageCredit, text: str = "") -> None:
         for name in credit.photographers:
@@ -399,6 +417,7 @@ class _Segmenter:
                 i += 1
                 continue
             if kind == "page_credit":
+                self._markup(line)
                 self._page_credit(line, line.page_credit)  # type: ignore[arg-type]
                 i += 1
                 continue
@@ -434,10 +453,9 @@ class _Segmenter:
                 if self.current is None:
                     self._untitled(line)
                 self.in_summary = True
-                self.current.log.append(LogEntry("moved", "summary-marker", line.no, line.text[: len(line.text) - len(line.rest)].strip(),
-                                                 "summary box marker; the box text is the summary"))  # type: ignore[union-attr]
-                if line.markup:
-                    self._log("normalised", "markdown-markup", line, line.markup, "Markdown markup of the source removed")
+                self.current.log.append(LogEntry("removed", "summary-marker", line.no, line.text[: len(line.text) - len(line.rest)].strip(),
+                                                 "summary box marker; the text after it is the summary"))  # type: ignore[union-attr]
+                self._markup(line)
                 if line.rest:
                     self.current.summary.append(Paragraph(line.rest, line.no))  # type: ignore[union-attr]
                 i += 1
@@ -449,9 +467,10 @@ class _Segmenter:
                     self._promote_headline(line)
                 art = self.current
                 assert art is not None
+                self._markup(line)
                 self._add_people(line.credit or Credit(), art)
                 art.credit_lines.append(line.leadin)
-                self._log("removed", "leadin", line, line.leadin, "lead-in/byline at the start of the story, recorded as credit")
+                self._log("moved", "leadin", line, line.leadin, "lead-in/byline at the start of the story, moved to the credits")
                 if line.rest:
                     self._body(line, line.rest)
                 i += 1
@@ -481,8 +500,7 @@ class _Segmenter:
         self.in_sidebar = False
         pending_number = ""
         for p in parts:
-            if p.markup:
-                self._log("normalised", "markdown-markup", p, p.markup, "Markdown markup of the source removed")
+            self._markup(p)
             if p.kind == "secnum":
                 pending_number = p.text
                 continue
@@ -503,11 +521,12 @@ class _Segmenter:
             self._furniture(line, "credit-before-story", "credit printed before the first headline")
             return
         art = self.current
+        self._markup(line)
         start = not art.body and not art.summary and not self.closed
         self._add_people(credit, art)
         art.credit_lines.append(line.text)
         where = "byline under the headline" if start else "closing credit"
-        self._log("removed", "credit", line, line.text, f"{where}, recorded as authors/photographers")
+        self._log("moved", "credit", line, line.text, f"{where}, moved to the credits")
         if not start:
             self.closed = True
             self.in_summary = False
@@ -516,8 +535,7 @@ class _Segmenter:
     def _body(self, line: Line, text: str) -> None:
         art = self.current
         assert art is not None
-        if line.markup:
-            self._log("normalised", "markdown-markup", line, line.markup, "Markdown markup of the source removed")
+        self._markup(line)
         if self.in_sidebar:
             art.sidebar.append(Paragraph(text, line.no))
             return
