@@ -44,15 +44,25 @@ def normalise_punctuation(text: str) -> tuple[str, int]:
 
     Numbers (``5:5``, ``1,000``, ``3.5``) and Latin text keep their punctuation: only a
     mark touching a Chinese character or Chinese punctuation is changed, and
-    parentheses change as a pair.
+    parentheses change as a pair.  A converted mark is itself Chinese context for
+    its neighbours, so the pass repeats until nothing changes (idempotence).
     """
+    total = 0
+    while True:
+        text, changed = _normalise_once(text)
+        total += changed
+        if not changed:
+            return text, total
+
+
+def _normalise_once(text: str) -> tuple[str, int]:
     chars = list(text)
     changed = 0
     paired: set[int] = set()
     for i, ch in enumerate(chars):
         if ch not in HALF_TO_FULL or i in paired:
             continue
-        prev = text[i - 1] if i > 0 else ""
+        prev = chars[i - 1] if i > 0 else ""  # already converted: "建设!?" → "建设！？"
         nxt = text[i + 1] if i + 1 < len(text) else ""
         if ch == "(":
             j = _matching_paren(text, i)

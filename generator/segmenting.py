@@ -291,7 +291,9 @@ class _Segmenter:
         if prev is not None and not prev.heading and not ends_sentence(prev.text) and len(prev.text) <= layout().max_headline_chars:
             emptied = self.current
             emptied.body.pop()  # type: ignore[union-attr]
-            if emptied is not None and not (emptied.title or emptied.body or emptied.summary or emptied.captions or emptied.credit_lines):
+            holds = (emptied.title, emptied.kicker, emptied.subtitle, emptied.body, emptied.summary, emptied.captions,
+                     emptied.sidebar, emptied.credit_lines, [e for e in emptied.log if e.kind in ("removed", "moved")])
+            if not any(holds):
                 self.result.articles.remove(emptied)  # it only ever held this headline
             head = Line(no=prev.line, text=prev.text, level=0, gap=0, kind="heading")
             article = self._start_article([head])
@@ -502,6 +504,8 @@ class _Segmenter:
         for p in parts:
             self._markup(p)
             if p.kind == "secnum":
+                if pending_number:  # two numbers in a row: keep the first as it stands
+                    self.current.body.append(Paragraph(text=pending_number, line=p.no, heading=True))
                 pending_number = p.text
                 continue
             text = f"{pending_number} {p.text}" if pending_number else p.text
