@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.config.is_file():
                 raise BuildError(f"MkDocs configuration not found: {args.config}")
             logging.basicConfig(level=logging.WARNING, format="mkdocs: %(levelname)s %(message)s")
-            logging.getLogger("jieba").setLevel(logging.WARNING)
+            import jieba  # imported by the search plugin; keep its dictionary chatter out of the log
+
+            jieba.setLogLevel(logging.WARNING)
             report, mk_seconds = build(args.seeds, args.docs, args.site, args.config, _progress(args.quiet))
             _summary(report)
             print(f"site: built into {args.site} in {mk_seconds:.2f}s")
