@@ -16,12 +16,22 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .config import DATA_DIR
+from .config import DATA_DIR, load_yaml
 from .mdtext import html_escape, md_escape_inline
 from .metadata import article_path, front_matter, source_path
 from .model import Article
 
 KIND_NAMES = {"joined": "合并", "normalised": "规范", "removed": "删除", "moved": "移出", "flagged": "存疑"}
+
+
+@cache
+def rule_names() -> dict[str, str]:
+    return dict(load_yaml("rules.yaml"))
+
+
+# Rules whose entries only restate the obvious; kept on the article page, left out of
+# the 版面 page's list of removals and flags.
+ROUTINE_RULES = {"credit", "leadin", "photo-credit", "subtitle-dash", "summary-marker", "markdown-markup"}
 
 
 @cache
@@ -34,6 +44,7 @@ def env() -> Environment:
     )
     e.filters["md"] = md_escape_inline
     e.filters["h"] = html_escape
+    e.filters["rule"] = lambda rule: rule_names().get(rule, rule)
     return e
 
 
@@ -102,7 +113,7 @@ def render_sources_index(sources: list[dict[str, Any]], problems: list[str]) -> 
 
 def render_source(info: dict[str, Any], articles: list[Article], furniture: list, failed: str = "") -> str:
     doc = source_path(info["name"])
-    notable = [(a.title, e) for a in articles for e in a.log if e.kind in ("removed", "flagged") and e.rule not in ("credit", "leadin", "photo-credit")]
+    notable = [(a.title, e) for a in articles for e in a.log if e.kind in ("removed", "flagged") and e.rule not in ROUTINE_RULES]
     return env().get_template("source.md.j2").render(
         **info,
         raw_link=rel(doc, "sources/raw/" + info["name"]),
