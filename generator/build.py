@@ -157,7 +157,7 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
             "n_articles": len(arts),
         }
         sources.append(info)
-        put(f"sources/{page.stem}.md", render_source(info, arts, res.layout.furniture if res.layout else [], res.failed))
+        put(f"sources/{page.stem}.md", render_source(info, page.text, arts, res.layout.furniture if res.layout else [], res.failed))
         files[f"sources/raw/{page.name}"] = page.raw
     put("sources/index.md", render_sources_index(sources, [str(p) for p in archive.problems]))
     put("index.md", render_home(SITE_TITLE, articles, len(archive.pages)))

@@ -111,12 +111,14 @@ def render_sources_index(sources: list[dict[str, Any]], problems: list[str]) -> 
     return env().get_template("sources_index.md.j2").render(sources=rows, problems=problems)
 
 
-def render_source(info: dict[str, Any], articles: list[Article], furniture: list, failed: str = "") -> str:
+def render_source(info: dict[str, Any], raw_text: str, articles: list[Article], furniture: list, failed: str = "") -> str:
     doc = source_path(info["name"])
     notable = [(a.title, e) for a in articles for e in a.log if e.kind in ("removed", "flagged") and e.rule not in ROUTINE_RULES]
     return env().get_template("source.md.j2").render(
         **info,
         raw_link=rel(doc, "sources/raw/" + info["name"]),
+        raw_text=raw_text,
+        raw_lines=raw_text.count("\n") + 1,
         articles=[_article_row(a, doc) for a in articles],
         notable=notable,
         furniture=furniture,

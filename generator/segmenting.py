@@ -288,7 +288,7 @@ class _Segmenter:
     def _promote_headline(self, line: Line) -> None:
         """Start a story at a lead-in, taking the line printed just before it as headline."""
         prev = self.current.body[-1] if self.current is not None and self.current.body else None
-        if prev is not None and not prev.heading and not ends_sentence(prev.text) and len(prev.text) <= layout().max_headline_chars:
+        if prev is not None and not prev.heading and not ends_sentence(prev.text) and len(prev.text) <= 2 * layout().max_headline_chars:
             emptied = self.current
             emptied.body.pop()  # type: ignore[union-attr]
             holds = (emptied.title, emptied.kicker, emptied.subtitle, emptied.body, emptied.summary, emptied.captions,

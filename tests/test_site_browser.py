@@ -35,6 +35,9 @@ def test_home_and_article_render_without_outside_requests(seed_site: Path, http_
         assert page.locator(".md-header").count() == 1
         font = page.evaluate("getComputedStyle(document.querySelector('.md-typeset')).fontFamily")
         assert "PingFang SC" in font and "Noto Sans CJK SC" in font
+        assert page.locator(".md-typeset ul li a[href^='articles/']").count() == 20  # latest articles
+        page.locator(".md-tabs").get_by_role("link", name="版面").click()
+        page.get_by_role("link", name="003_fb9a3be4940c56ca.txt").click()
         page.get_by_role("link", name="千帆竞发争上游").first.click()
         page.wait_for_load_state("networkidle")
         assert page.url.endswith(lead["url"])
@@ -48,13 +51,14 @@ def test_home_and_article_render_without_outside_requests(seed_site: Path, http_
         assert _outside(page.requests, base) == [], base
 
 
-def test_raw_original_is_shipped_and_reachable(seed_site: Path, http_server, page) -> None:
+def test_raw_original_is_shipped_and_shown(seed_site: Path, http_server, page) -> None:
     base = http_server(seed_site)
+    original = (ROOT / "seeds" / "000_6695ffc5df523714.txt").read_bytes()
     page.goto(base + "sources/000_6695ffc5df523714.html")
-    with page.expect_response(lambda r: r.url.endswith(".txt")) as response:
-        page.get_by_role("link", name="000_6695ffc5df523714.txt").first.click()
-    assert response.value.status == 200
-    assert response.value.body() == (ROOT / "seeds" / "000_6695ffc5df523714.txt").read_bytes()
+    href = page.get_by_role("link", name="000_6695ffc5df523714.txt").first.get_attribute("href")
+    assert page.request.get(base + "sources/" + href).body() == original  # byte for byte
+    page.locator("details.source-raw summary").click()
+    assert page.locator("details.source-raw pre").inner_text().strip() == original.decode("utf-8").strip()
 
 
 def test_search_works_from_file_and_http(seed_site: Path, http_server, page) -> None:
@@ -62,7 +66,9 @@ def test_search_works_from_file_and_http(seed_site: Path, http_server, page) -> 
         page.requests.clear()
         page.goto(base + "index.html")
         page.locator("label.md-search__icon, .md-search__input").first.click()
-        page.locator("input.md-search__input").fill("飞地经济")
+        box = page.locator("input.md-search__input")
+        box.fill("飞地经济")
+        box.press("End")  # Material reads the query on key events; fill() inserts text without them
         results = page.locator(".md-search-result__item")
         results.first.wait_for(timeout=30_000)
         assert results.count() > 0
@@ -90,4 +96,11 @@ def test_content_never_runs_script(tmp_path: Path, http_server, page) -> None:
         assert "[x](javascript:alert(2))" in text
         assert "<img src=x onerror=alert(3)>" in text and "<!-- 注释 -->" in text
         assert page.locator("article a[href^='javascript']").count() == 0
+        # search results show titles and text too
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        box = page.locator("input.md-search__input")
+        box.fill("王明")
+        box.press("End")
+        page.locator(".md-search-result__item").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(500)
     assert dialogs == []
