@@ -26,6 +26,7 @@ from .model import Article, Problem, SourcePage
 from .reading import read_pages
 from .rendering import render_article, render_home, render_source, render_sources_index
 from .segmenting import PageLayout, segment
+from .timeline import neighbours, timeline_pages
 
 SITE_TITLE = "锦州日报数字档案"
 ASSETS_DIR = DATA_DIR.parent / "assets"
@@ -138,8 +139,11 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         files[path] = text.encode("utf-8")
 
     articles = archive.articles
+    chain = neighbours(articles)
     for art in articles:
-        put(article_path(art), render_article(art))
+        put(article_path(art), render_article(art, *chain[art.slug]))
+    for path, text in timeline_pages(articles).items():
+        put(path, text)
     sources = []
     for res in archive.pages:
         page = res.page

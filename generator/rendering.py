@@ -63,7 +63,8 @@ def log_counts(art: Article) -> Counter[str]:
     return counts
 
 
-def render_article(art: Article) -> str:
+def render_article(art: Article, previous: Article | None = None, following: Article | None = None) -> str:
+    """One story's page; ``previous``/``following`` are its neighbours in date order."""
     path = article_path(art)
     counts = log_counts(art)
     summary = "，".join(f"{KIND_NAMES[k]} {n}" for k, n in counts.items() if n) or "无"
@@ -71,6 +72,9 @@ def render_article(art: Article) -> str:
         art=art,
         front_matter=dump_front_matter(front_matter(art)),
         source_link=rel(path, source_path(art.source)),
+        previous=previous and {"title": previous.title or "（无标题）", "link": rel(path, article_path(previous)), "date": previous.date},
+        following=following and {"title": following.title or "（无标题）", "link": rel(path, article_path(following)), "date": following.date},
+        timeline_link=rel(path, "timeline/index.md"),
         log_counts=summary,
         kind_names=KIND_NAMES,
     )
