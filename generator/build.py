@@ -21,7 +21,7 @@ from typing import Any, Callable
 from .cleaning import clean_page
 from .config import DATA_DIR
 from .conservation import Balance, balance
-from .metadata import article_path, assign_slugs, catalogue_record
+from .metadata import article_path, assign_slugs, catalogue_record, raw_path, source_path
 from .model import Article, Problem, SourcePage
 from .reading import read_pages
 from .rendering import render_article, render_home, render_source, render_sources_index
@@ -161,8 +161,8 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
             "n_articles": len(arts),
         }
         sources.append(info)
-        put(f"sources/{page.stem}.md", render_source(info, page.text, arts, res.layout.furniture if res.layout else [], res.failed))
-        files[f"sources/raw/{page.name}"] = page.raw
+        put(source_path(page.name), render_source(info, page.text, arts, res.layout.furniture if res.layout else [], res.failed))
+        files[raw_path(page.name)] = page.raw
     put("sources/index.md", render_sources_index(sources, [str(p) for p in archive.problems]))
     put("index.md", render_home(SITE_TITLE, articles, len(archive.pages)))
     catalogue = [catalogue_record(a) for a in articles]

@@ -55,12 +55,18 @@ def normalise_punctuation(text: str) -> tuple[str, int]:
             return text, total
 
 
+_HALF = re.compile(r"[,:;!?()]")
+
+
 def _normalise_once(text: str) -> tuple[str, int]:
+    if not _HALF.search(text):
+        return text, 0
     chars = list(text)
     changed = 0
     paired: set[int] = set()
-    for i, ch in enumerate(chars):
-        if ch not in HALF_TO_FULL or i in paired:
+    for m in _HALF.finditer(text):
+        i, ch = m.start(), m.group()
+        if i in paired:
             continue
         prev = chars[i - 1] if i > 0 else ""  # already converted: "建设!?" → "建设！？"
         nxt = text[i + 1] if i + 1 < len(text) else ""
@@ -162,14 +168,13 @@ class _Cleaner:
                 self.log("removed", "duplicate-paragraph", p.line, p.text,
                          f"{where}: paragraph repeats text printed earlier in the story")
                 continue
-            kept: list[str] = []
+            text = ""
             for s in sentences(p.text):
-                if len(s) >= min_len and (s in seen or s in "".join(kept)):
+                if len(s) >= min_len and (s in seen or s in text):
                     self.log("removed", "duplicate-sentence", p.line, s,
                              f"{where}: sentence repeats text printed earlier in the story")
                     continue
-                kept.append(s)
-            text = "".join(kept)
+                text += s
             if text:
                 out.append(replace(p, text=text))
                 seen += text + "\n"

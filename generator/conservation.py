@@ -10,6 +10,7 @@ loss and fails the build.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -20,8 +21,11 @@ from .segmenting import PageLayout
 _FOLD = str.maketrans(HALF_TO_FULL)
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def _chars(text: str) -> Counter[str]:
-    return Counter(ch for ch in text.translate(_FOLD) if not ch.isspace())
+    return Counter(_SPACE.sub("", text.translate(_FOLD)))
 
 
 def article_fields(art: Article) -> dict[str, str]:

@@ -12,22 +12,14 @@ import re
 _BACKSLASH = set("\\`*_{}[]")
 # No safe backslash escape in every extension set (tables, attr_list…): use entities.
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;", "^": "&#94;", "=": "&#61;"}
+_TABLE = str.maketrans({**{ch: "\\" + ch for ch in _BACKSLASH}, **_ENTITIES})
 # Block syntax that only counts at the start of a line: "# ", "- ", "+ ", "1. ", "1) ", "---".
 _LINE_START = re.compile(r"^(\s*)(#|[-+]|\d+(?=[.)]))")
 
 
 def md_escape_inline(text: str) -> str:
     """Escape ``text`` for a Markdown paragraph, heading, table cell, list item or link text."""
-    text = " ".join(text.split("\n"))
-    out: list[str] = []
-    for ch in text:
-        if ch in _ENTITIES:
-            out.append(_ENTITIES[ch])
-        elif ch in _BACKSLASH:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    escaped = "".join(out)
+    escaped = " ".join(text.split("\n")).translate(_TABLE)
     m = _LINE_START.match(escaped)
     if m:
         lead, token = m.group(1), m.group(2)

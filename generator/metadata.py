@@ -61,8 +61,26 @@ def article_url(art: Article) -> str:
     return article_path(art)[: -len(".md")] + ".html"
 
 
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
+
+
+def source_slug(source_name: str) -> str:
+    """ASCII, path-safe name for a source file's pages: its own stem when that is already
+    plain ASCII, else pinyin plus a hash of the full name (zip archives of the site
+    must open on systems whose locale is not UTF-8)."""
+    stem = source_name.rsplit(".", 1)[0]
+    if _SAFE_NAME.match(stem) and ".." not in stem:
+        return stem
+    words = ascii_words(stem) or ["page"]
+    return "-".join(words) + "-" + hashlib.sha1(source_name.encode("utf-8")).hexdigest()[:8]
+
+
 def source_path(source_name: str) -> str:
-    return f"sources/{source_name.rsplit('.', 1)[0]}.md"
+    return f"sources/{source_slug(source_name)}.md"
+
+
+def raw_path(source_name: str) -> str:
+    return f"sources/raw/{source_slug(source_name)}.txt"
 
 
 def front_matter(art: Article) -> dict[str, Any]:

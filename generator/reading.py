@@ -9,7 +9,7 @@ failure is reported and the file skipped.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,16 +29,15 @@ class ReadResult:
     notes: list[str] = field(default_factory=list)  # e.g. "x.txt: decoded as GB18030"
 
 
+# control characters (other than tab and newline), surrogates and the replacement mark
+_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
+
+
 def _text_ratio(text: str) -> float:
-    """Share of characters that are ordinary text (not control or unassigned)."""
+    """Share of characters that are ordinary text (not control characters)."""
     if not text:
         return 0.0
-    good = sum(
-        1
-        for ch in text
-        if ch in "\n\t" or unicodedata.category(ch)[0] in "LNPSZM"
-    )
-    return good / len(text)
+    return 1 - len(_NOT_TEXT.findall(text)) / len(text)
 
 
 def decode(name: str, raw: bytes) -> tuple[str, str] | Problem:

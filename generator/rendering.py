@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .config import DATA_DIR, load_yaml
 from .mdtext import html_escape, md_escape_inline
-from .metadata import article_path, front_matter, source_path
+from .metadata import article_path, front_matter, raw_path, source_path
 from .model import Article
 
 KIND_NAMES = {"joined": "合并", "normalised": "规范", "removed": "删除", "moved": "移出", "flagged": "存疑"}
@@ -120,7 +120,7 @@ def render_source(info: dict[str, Any], raw_text: str, articles: list[Article], 
     notable = [(a.title, e) for a in articles for e in a.log if e.kind in ("removed", "flagged") and e.rule not in ROUTINE_RULES]
     return env().get_template("source.md.j2").render(
         **info,
-        raw_link=rel(doc, "sources/raw/" + info["name"]),
+        raw_link=rel(doc, raw_path(info["name"])),
         raw_text=raw_text,
         raw_lines=raw_text.count("\n") + 1,
         articles=[_article_row(a, doc) for a in articles],

@@ -233,6 +233,8 @@ class _Segmenter:
         title, subtitle = "", ""
         heads = [p for p in parts if p.kind != "subtitle"]
         subs = [p for p in parts if p.kind == "subtitle"]
+        if subs and not heads:  # a dash line alone is a headline that happens to start with dashes
+            heads, subs = subs[:1], subs[1:]
         dashes: list[tuple[int, str]] = []
         for p in subs:
             subtitle = (subtitle + " " + p.text.lstrip("—-").strip()).strip()
