@@ -24,7 +24,7 @@ from .conservation import Balance, balance
 from .metadata import article_path, assign_slugs, catalogue_record, raw_path, source_path
 from .model import Article, Problem, SourcePage
 from .reading import read_pages
-from .rendering import render_article, render_home, render_source, render_sources_index
+from .rendering import page_log_counts, render_article, render_home, render_source, render_sources_index
 from .segmenting import PageLayout, segment
 from .timeline import neighbours, timeline_pages
 
@@ -159,6 +159,7 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
             "evidence": res.evidence,
             "reasoning": res.reasoning,
             "n_articles": len(arts),
+            "counts": page_log_counts(arts, res.layout.furniture if res.layout else []),
         }
         sources.append(info)
         put(source_path(page.name), render_source(info, page.text, arts, res.layout.furniture if res.layout else [], res.failed))
@@ -238,7 +239,7 @@ def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Prog
         progress("mkdocs build")
         staging_site = Path(tempfile.mkdtemp(prefix=f".{site.name}-new-", dir=site.parent))
         try:
-            mk_seconds = _mkdocs_build(config_file, Path(staging_docs), staging_site)
+            mk_seconds = _mkdocs_build(config_file, Path(staging_docs), staging_site, _build_epoch(archive))
         except BaseException:
             shutil.rmtree(staging_site, ignore_errors=True)
             raise
@@ -253,11 +254,26 @@ def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Prog
     return GenerateReport(archive, written, unchanged, deleted, generated), mk_seconds
 
 
-def _mkdocs_build(config_file: Path, docs: Path, site: Path) -> float:
+def _build_epoch(archive: Archive) -> str:
+    """The build date MkDocs stamps into sitemap.xml(.gz): the newest publication date
+    in the archive, so that the same input gives the same bytes on any day.
+    (An explicit SOURCE_DATE_EPOCH in the environment wins.)"""
+    dates = [a.date for a in archive.articles if a.date]
+    newest = max(dates) if dates else _dt.date(2000, 1, 1)
+    return str(int(_dt.datetime(newest.year, newest.month, newest.day, tzinfo=_dt.timezone.utc).timestamp()))
+
+
+def _mkdocs_build(config_file: Path, docs: Path, site: Path, epoch: str) -> float:
     from mkdocs.commands.build import build as run_mkdocs
     from mkdocs.config import load_config
 
     started = time.perf_counter()
-    cfg = load_config(config_file=str(config_file), docs_dir=str(docs.resolve()), site_dir=str(site))
-    run_mkdocs(cfg)
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = saved or epoch
+    try:
+        cfg = load_config(config_file=str(config_file), docs_dir=str(docs.resolve()), site_dir=str(site))
+        run_mkdocs(cfg)
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
     return time.perf_counter() - started

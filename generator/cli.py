@@ -22,7 +22,7 @@ def _summary(report: GenerateReport) -> None:
     for note in archive.notes:
         print(f"note: {note}")
     for problem in archive.problems:
-        print(f"{'error' if problem.fatal else 'warning'}: {problem}", file=sys.stderr)
+        print(f"{'skipped' if problem.fatal else 'warning'}: {problem}", file=sys.stderr)
     arts = archive.articles
     kinds: dict[str, int] = {}
     for a in arts:

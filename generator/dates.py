@@ -231,15 +231,15 @@ def load_overrides(path: Path, known_files: set[str]) -> tuple[dict[str, PageOve
         text = path.read_text(encoding="utf-8-sig")
         root = yaml.compose(text)
     except (OSError, UnicodeDecodeError) as exc:
-        return {}, [Problem(name, None, f"cannot read: {exc}; overrides ignored")]
+        return {}, [Problem(name, None, f"cannot read: {exc}; overrides ignored", fatal=False)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        return {}, [Problem(name, line, f"not valid YAML ({getattr(exc, 'problem', exc)}); overrides ignored")]
+        return {}, [Problem(name, line, f"not valid YAML ({getattr(exc, 'problem', exc)}); overrides ignored", fatal=False)]
     if root is None:
         return {}, []
     if not isinstance(root, yaml.MappingNode):
-        return {}, [Problem(name, root.start_mark.line + 1, "must map file names to settings; overrides ignored")]
+        return {}, [Problem(name, root.start_mark.line + 1, "must map file names to settings; overrides ignored", fatal=False)]
     overrides: dict[str, PageOverride] = {}
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + 1

@@ -63,6 +63,14 @@ def log_counts(art: Article) -> Counter[str]:
     return counts
 
 
+def page_log_counts(articles: list[Article], furniture: list) -> Counter[str]:
+    counts: Counter[str] = Counter({k: 0 for k in KIND_NAMES})
+    for art in articles:
+        counts.update(log_counts(art))
+    counts.update(e.kind for e in furniture)
+    return counts
+
+
 def render_article(art: Article, previous: Article | None = None, following: Article | None = None) -> str:
     """One story's page; ``previous``/``following`` are its neighbours in date order."""
     path = article_path(art)
