@@ -26,6 +26,8 @@ from .model import Article, Problem, SourcePage
 from .reading import read_pages
 from .rendering import page_log_counts, render_article, render_home, render_source, render_sources_index
 from .segmenting import PageLayout, segment
+from .entity_pages import entity_pages
+from .linking import attach_entities, attach_related
 from .timeline import neighbours, timeline_pages
 
 SITE_TITLE = "锦州日报数字档案"
@@ -127,7 +129,11 @@ def collect(seeds: Path, progress: Progress = lambda s: None) -> Archive:
             art.date, art.date_inferred = result.date, result.date_inferred
         pages.append(result)
     archive = Archive(pages, problems, notes, balances)
+    progress("entities")
+    for art in archive.articles:
+        attach_entities(art)
     assign_slugs(archive.articles)
+    attach_related(archive.articles)
     return archive
 
 
@@ -143,6 +149,8 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
     for art in articles:
         put(article_path(art), render_article(art, *chain[art.slug]))
     for path, text in timeline_pages(articles).items():
+        put(path, text)
+    for path, text in entity_pages(articles).items():
         put(path, text)
     sources = []
     for res in archive.pages:

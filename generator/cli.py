@@ -64,7 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     common(p_build)
     p_build.add_argument("--site", type=Path, default=Path("site"), help="where to build the site [site]")
     p_build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration [mkdocs.yml]")
+    p_sug = sub.add_parser("suggest-topics", help="propose new topics from jieba keywords across the corpus")
+    p_sug.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of raw page files [seeds]")
+    p_sug.add_argument("--top", type=int, default=30, help="how many candidates to print [30]")
     args = parser.parse_args(argv)
+    if args.command == "suggest-topics":
+        from .suggest import main as suggest_main
+
+        return suggest_main(args.seeds, args.top)
 
     try:
         if args.command == "generate":

@@ -9,6 +9,7 @@ position in the archive or on other pages.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from collections import Counter
 from typing import Any
@@ -111,3 +112,8 @@ def catalogue_record(art: Article) -> dict[str, Any]:
     record["section_headings"] = [p.text for p in art.body if p.heading]
     record["body"] = art.body_text
     return record
+
+
+def rel(from_doc: str, to_doc: str) -> str:
+    """Relative link between two docs-relative paths (MkDocs turns .md into .html)."""
+    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")

@@ -119,6 +119,9 @@ class Article:
     places: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)  # authors and photographers, for person pages
+    mentions: list[tuple[int, int, int, str, str]] = field(default_factory=list)  # (paragraph, start, end, kind, key)
+    related: list["Article"] = field(default_factory=list, repr=False)
     slug: str = ""
 
     @property

@@ -8,7 +8,6 @@ matter is written by PyYAML, never by string concatenation.
 
 from __future__ import annotations
 
-import posixpath
 from collections import Counter
 from functools import cache
 from typing import Any
@@ -18,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .config import DATA_DIR, load_yaml
 from .mdtext import html_escape, md_escape_inline
-from .metadata import article_path, front_matter, raw_path, source_path
+from .metadata import article_path, front_matter, raw_path, rel, source_path
 from .model import Article
 
 KIND_NAMES = {"joined": "合并", "normalised": "规范", "removed": "删除", "moved": "移出", "flagged": "存疑"}
@@ -48,11 +47,6 @@ def env() -> Environment:
     return e
 
 
-def rel(from_doc: str, to_doc: str) -> str:
-    """Relative link between two docs-relative paths (MkDocs turns .md into .html)."""
-    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
-
-
 def dump_front_matter(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
 
@@ -71,8 +65,36 @@ def page_log_counts(articles: list[Article], furniture: list) -> Counter[str]:
     return counts
 
 
+def body_markdown(art: Article, link_for) -> list[str]:
+    """Body paragraphs as Markdown, the first mention of each entity linked to its page.
+
+    Headings are never linked, and mentions never overlap, so a link is never put
+    inside a headline or inside another link."""
+    firsts: dict[int, list[tuple[int, int, str]]] = {}
+    seen: set[tuple[str, str]] = set()
+    for para, start, end, kind, key in art.mentions:
+        if (kind, key) in seen or art.body[para].heading:
+            continue
+        seen.add((kind, key))
+        firsts.setdefault(para, []).append((start, end, link_for(kind, key)))
+    out = []
+    for n, p in enumerate(art.body):
+        text, pieces, pos = p.text, [], 0
+        for start, end, target in sorted(firsts.get(n, [])):
+            if start < pos:
+                continue
+            pieces.append(md_escape_inline(text[pos:start]))
+            pieces.append(f"[{md_escape_inline(text[start:end])}]({target})")
+            pos = end
+        pieces.append(md_escape_inline(text[pos:]))
+        out.append(("## " if p.heading else "") + "".join(pieces))
+    return out
+
+
 def render_article(art: Article, previous: Article | None = None, following: Article | None = None) -> str:
     """One story's page; ``previous``/``following`` are its neighbours in date order."""
+    from .entity_pages import entity_links, entity_path
+
     path = article_path(art)
     counts = log_counts(art)
     summary = "，".join(f"{KIND_NAMES[k]} {n}" for k, n in counts.items() if n) or "无"
@@ -83,6 +105,9 @@ def render_article(art: Article, previous: Article | None = None, following: Art
         previous=previous and {"title": previous.title or "（无标题）", "link": rel(path, article_path(previous)), "date": previous.date},
         following=following and {"title": following.title or "（无标题）", "link": rel(path, article_path(following)), "date": following.date},
         timeline_link=rel(path, "timeline/index.md"),
+        body_md=body_markdown(art, lambda kind, key: rel(path, entity_path(kind, key))),
+        tags=[(label, [(name, rel(path, target)) for name, target in items]) for label, items in entity_links(art).items()],
+        related=[{"title": r.title or "（无标题）", "link": rel(path, article_path(r)), "date": r.date, "column": r.column} for r in art.related],
         log_counts=summary,
         kind_names=KIND_NAMES,
     )

@@ -12,9 +12,8 @@ from collections import Counter, defaultdict
 from typing import Iterable
 
 from .mdtext import md_escape_inline
-from .metadata import article_path
+from .metadata import article_path, rel
 from .model import Article
-from .rendering import rel
 
 PER_YEAR_PAGES_ABOVE = 300  # articles; beyond this each year gets its own page
 
@@ -69,7 +68,7 @@ def month_chart(articles: list[Article], link_year: bool = False) -> str:
 def _entry(art: Article, from_doc: str) -> str:
     extras = [md_escape_inline(art.column)] if art.column else []
     if art.places:
-        extras.append("、".join(md_escape_inline(p) for p in art.places[:5]))
+        extras.append("、".join(md_escape_inline(p.rsplit("/", 1)[-1]) for p in art.places[:5]))
     tail = (" · " + " · ".join(extras)) if extras else ""
     return f"- [{md_escape_inline(art.title or '（无标题）')}]({rel(from_doc, article_path(art))}){tail}"
 
