@@ -16,6 +16,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .config import DATA_DIR, load_yaml
+from .entity_pages import entity_links, entity_path
 from .mdtext import html_escape, md_escape_inline
 from .metadata import article_path, front_matter, raw_path, rel, source_path
 from .model import Article
@@ -93,8 +94,6 @@ def body_markdown(art: Article, link_for) -> list[str]:
 
 def render_article(art: Article, previous: Article | None = None, following: Article | None = None) -> str:
     """One story's page; ``previous``/``following`` are its neighbours in date order."""
-    from .entity_pages import entity_links, entity_path
-
     path = article_path(art)
     counts = log_counts(art)
     summary = "，".join(f"{KIND_NAMES[k]} {n}" for k, n in counts.items() if n) or "无"

@@ -223,9 +223,6 @@ class _Segmenter:
             if name not in article.photographers:
                 article.photographers.append(name)
 
-    def _end_summary(self) -> None:
-        self.in_summary = False
-
     def _start_article(self, parts: list[Line]) -> Article:
         """Open a new story whose headline is made of ``parts`` (kicker, title, subtitle)."""
         self._finish_current()
@@ -388,18 +385,20 @@ class _Segmenter:
             self._attach_caption(cap, cap_line)
             k += 1
 
+    @staticmethod
+    def _headline_signals(parts: list[Line], nxt: Line | None) -> bool:
+        """What only a story's headline has: a subtitle, a top Markdown rank, or a
+        lead-in, summary box or byline right after it."""
+        if any(p.kind == "subtitle" or p.level in (1, 2) for p in parts):
+            return True
+        if nxt is None:
+            return False
+        return nxt.kind in ("leadin", "summary") or (nxt.kind == "credit" and bool(nxt.credit and nxt.credit.authors))
+
     def _opens_story(self, parts: list[Line], nxt: Line | None) -> bool:
         if self.current is None or self.closed or self.after_column_header:
             return True
-        if any(p.kind == "subtitle" for p in parts):
-            return True
-        if any(p.level in (1, 2) for p in parts):
-            return True
-        if nxt is not None and nxt.kind in ("leadin", "summary"):
-            return True
-        if nxt is not None and nxt.kind == "credit" and nxt.credit and nxt.credit.authors:
-            return True
-        return False
+        return self._headline_signals(parts, nxt)
 
     def run(self) -> PageLayout:
         lines = self.lines
@@ -428,7 +427,7 @@ class _Segmenter:
             if kind in ("heading", "subtitle", "secnum"):
                 parts, caps, j = self._headline_run(i)
                 nxt = lines[j] if j < len(lines) else None
-                if self.in_sidebar and self.current is not None and not self._opens_story_strict(parts, nxt):
+                if self.in_sidebar and self.current is not None and not self._headline_signals(parts, nxt):
                     for p in parts:
                         if not self.current.sidebar_title:
                             self.current.sidebar_title = p.text
@@ -493,10 +492,6 @@ class _Segmenter:
                     self.result.furniture.append(LogEntry("flagged", "caption-without-story", cap.line, cap.text,
                                                           "photo caption on a page with no story"))
         return self.result
-
-    def _opens_story_strict(self, parts: list[Line], nxt: Line | None) -> bool:
-        return any(p.kind == "subtitle" or p.level in (1, 2) for p in parts) or (
-            nxt is not None and nxt.kind in ("leadin", "summary", "credit"))
 
     def _section_headings(self, parts: list[Line]) -> None:
         assert self.current is not None
