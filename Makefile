@@ -31,3 +31,6 @@ test: $(VENV)/.installed-test
 
 clean:
 	rm -rf site docs_src .site-* .docs-staging-*
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/run.py

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -38,8 +39,9 @@ def display_name(kind: str, key: str) -> str:
     return key.rsplit("/", 1)[-1] if kind == "place" else key
 
 
-def pinyin_key(name: str) -> tuple[list[str], str]:
-    return lazy_pinyin(name, errors=lambda s: list(s)), name
+@lru_cache(maxsize=65536)
+def pinyin_key(name: str) -> tuple[tuple[str, ...], str]:
+    return tuple(lazy_pinyin(name, errors=lambda s: list(s))), name
 
 
 def letter(name: str) -> str:

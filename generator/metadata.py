@@ -12,6 +12,7 @@ import hashlib
 import posixpath
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin
@@ -27,10 +28,15 @@ def article_id(source_stem: str, title: str, occurrence: int) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
 
 
+@lru_cache(maxsize=65536)
+def _pinyin(text: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: [s]))
+
+
 def ascii_words(text: str, limit: int = MAX_SLUG_WORDS) -> list[str]:
     """Pinyin (for Chinese) and lower-case ASCII words of ``text``, for readable URLs."""
     words: list[str] = []
-    for piece in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: [s]):
+    for piece in _pinyin(text):
         for word in re.findall(r"[a-z0-9]+", piece.lower()):
             words.append(word)
             if len(words) >= limit:
@@ -114,6 +120,7 @@ def catalogue_record(art: Article) -> dict[str, Any]:
     return record
 
 
+@lru_cache(maxsize=65536)
 def rel(from_doc: str, to_doc: str) -> str:
     """Relative link between two docs-relative paths (MkDocs turns .md into .html)."""
     return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")

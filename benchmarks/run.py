@@ -1,0 +1,85 @@
+"""``make bench``: one table for the seeds and synthetic corpora of ~1,000 and ~10,000 articles.
+
+Each corpus is generated and built in a fresh temp dir by the real CLI, in a child
+process whose peak memory is read from getrusage.  Run by hand; the machine is
+noisy, so compare ratios within one run.
+
+    python benchmarks/run.py [--sizes seeds,1000,10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from make_corpus import ROOT, make_corpus  # noqa: E402
+
+
+def _run(cmd: list[str]) -> tuple[float, float, str]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode:
+        raise SystemExit(result.stdout + result.stderr)
+    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+    return seconds, peak, result.stdout
+
+
+def measure(label: str, seeds: Path, work: Path) -> dict[str, str]:
+    py = sys.executable
+    gen_s, _, out = _run([py, "-m", "generator", "generate", "--seeds", str(seeds), "--docs", str(work / "docs_src"), "-q"])
+    articles = int(out.split(" article(s)")[0].rsplit(" ", 1)[-1])
+    shutil.rmtree(work / "docs_src")
+    total_s, peak, out = _run([py, "-m", "generator", "build", "--seeds", str(seeds), "--docs", str(work / "docs_src"),
+                               "--site", str(work / "site"), "-q"])
+    mk_s = float(out.split("site: built into")[1].split(" in ")[1].rstrip("s\n"))
+    site = work / "site"
+    files = [p for p in site.rglob("*") if p.is_file()]
+    pages = sorted(p.stat().st_size for p in (site / "articles").rglob("*.html"))
+    index = site / "search" / "search_index.json"
+    raw = index.read_bytes() if index.exists() else b""
+    return {
+        "corpus": label, "articles": str(articles),
+        "generate s": f"{gen_s:.1f}", "articles/s": f"{articles / gen_s:.0f}",
+        "mkdocs s": f"{mk_s:.1f}", "total build s": f"{total_s:.1f}",
+        "site MB": f"{sum(p.stat().st_size for p in files) / 1e6:.1f}",
+        "largest article KB": f"{pages[-1] / 1e3:.1f}", "median article KB": f"{statistics.median(pages) / 1e3:.1f}",
+        "search index MB (gzip)": f"{len(raw) / 1e6:.2f} ({len(gzip.compress(raw)) / 1e6:.2f})",
+        "peak MB": f"{peak:.0f}",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="seeds,1000,10000")
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes.split(","):
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+            work = Path(tmp)
+            if size == "seeds":
+                seeds = ROOT / "seeds"
+            else:
+                seeds = work / "seeds"
+                make_corpus(seeds, int(size))
+            rows.append(measure(size, seeds, work))
+            print(f"done: {size}", file=sys.stderr, flush=True)
+    headers = list(rows[0])
+    print("| " + " | ".join(headers) + " |")
+    print("|" + " --- |" * len(headers))
+    for row in rows:
+        print("| " + " | ".join(row[h] for h in headers) + " |")
+
+
+if __name__ == "__main__":
+    main()
