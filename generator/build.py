@@ -21,16 +21,17 @@ from typing import Any, Callable
 from .cleaning import clean_page
 from .config import DATA_DIR
 from .conservation import Balance, balance
+from .entity_pages import entity_pages
+from .linking import attach_entities, attach_related, register_places
 from .metadata import article_path, assign_slugs, catalogue_record, raw_path, source_path
 from .model import Article, Problem, SourcePage
 from .reading import read_pages
 from .rendering import page_log_counts, render_article, render_home, render_source, render_sources_index
 from .segmenting import PageLayout, segment
-from .entity_pages import entity_pages
-from .linking import attach_entities, attach_related
 from .timeline import neighbours, timeline_pages
 
 SITE_TITLE = "锦州日报数字档案"
+PAGES_PER_WORKER = 40  # below this many pages per core, starting processes costs more than it saves
 ASSETS_DIR = DATA_DIR.parent / "assets"
 
 
@@ -90,8 +91,55 @@ def _date_page(result: PageResult, override: _dt.date | None) -> None:
         result.date, result.date_inferred = inference.date, True
 
 
+@dataclass
+class _PageWork:
+    """What one worker process returns for one page."""
+
+    result: PageResult
+    balance: Balance | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def process_page(page: SourcePage, override_date: _dt.date | None) -> _PageWork:
+    """Segment, clean, check, date and link one page.  Pure per page, so pages can
+    run in parallel; the only cross-page steps (slugs, related) come after."""
+    try:
+        layout = clean_page(segment(page))
+    except Exception as exc:  # a page we cannot parse must not stop the archive
+        return _PageWork(PageResult(page, None, failed=f"{type(exc).__name__}: {exc}"), None, [Problem(
+            page.name, None, f"could not be segmented ({type(exc).__name__}: {exc}); raw text kept on its 版面 page", fatal=False)])
+    work = _PageWork(PageResult(page, layout), balance(page.text, layout))
+    if not layout.articles:
+        work.problems.append(Problem(page.name, 1, "no article found on this page; raw text kept on its 版面 page", fatal=False))
+    _date_page(work.result, override_date)
+    for art in layout.articles:
+        art.date, art.date_inferred = work.result.date, work.result.date_inferred
+        attach_entities(art)
+    return work
+
+
+def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], progress: Progress) -> list[_PageWork]:
+    """Run ``process_page`` over all pages, on every core when there are enough pages."""
+    workers = min(os.cpu_count() or 1, max(1, len(pages) // PAGES_PER_WORKER))
+    if workers == 1:
+        out = []
+        for n, (page, date) in enumerate(zip(pages, dates), 1):
+            progress(f"[{n}/{len(pages)}] {page.name}")
+            out.append(process_page(page, date))
+        return out
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        out = []
+        for n, work in enumerate(pool.map(process_page, pages, dates, chunksize=8), 1):
+            if n % 50 == 0 or n == len(pages):
+                progress(f"[{n}/{len(pages)}] pages on {workers} processes")
+            out.append(work)
+        return out
+
+
 def collect(seeds: Path, progress: Progress = lambda s: None) -> Archive:
-    """Read, segment, clean and date every page; problems are collected, not raised."""
+    """Read, segment, clean, date and link every page; problems are collected, not raised."""
     from .dates import load_overrides
 
     read = read_pages(seeds)
@@ -102,36 +150,25 @@ def collect(seeds: Path, progress: Progress = lambda s: None) -> Archive:
     if overrides_file.exists():
         overrides, override_problems = load_overrides(overrides_file, {p.name for p in read.pages} | {p.file for p in read.problems})
         problems.extend(override_problems)
-    pages: list[PageResult] = []
-    balances: list[Balance] = []
-    for n, page in enumerate(read.pages, 1):
-        progress(f"[{n}/{len(read.pages)}] {page.name}")
+    for page in read.pages:
         ov = overrides.get(page.name)
         if ov is not None:
-            page.newspaper = ov.newspaper or ""
-            page.page_label = ov.page_label or ""
-        try:
-            layout = clean_page(segment(page))
-        except Exception as exc:  # a page we cannot parse must not stop the archive
-            problems.append(Problem(page.name, None, f"could not be segmented ({type(exc).__name__}: {exc}); raw text kept on its 版面 page", fatal=False))
-            pages.append(PageResult(page, None, failed=f"{type(exc).__name__}: {exc}"))
+            page.newspaper, page.page_label = ov.newspaper or "", ov.page_label or ""
+    dates = [overrides[p.name].date if p.name in overrides else None for p in read.pages]
+    pages: list[PageResult] = []
+    balances: list[Balance] = []
+    for work in _process_all(read.pages, dates, progress):
+        problems.extend(work.problems)
+        pages.append(work.result)
+        if work.balance is None:
             continue
-        if not layout.articles:
-            problems.append(Problem(page.name, 1, "no article found on this page; raw text kept on its 版面 page", fatal=False))
-        result = PageResult(page, layout)
-        balances.append(accounted := balance(page.text, layout))
-        if not accounted.ok:
-            lost = "".join(sorted(accounted.missing.elements()))[:60]
-            raise BuildError(f"{page.name}: {sum(accounted.missing.values())} character(s) lost without a reason "
+        balances.append(work.balance)
+        if not work.balance.ok:
+            lost = "".join(sorted(work.balance.missing.elements()))[:60]
+            raise BuildError(f"{work.result.page.name}: {sum(work.balance.missing.values())} character(s) lost without a reason "
                              f"during segmentation/cleaning: {lost!r} — this is a bug, please report it with the file")
-        _date_page(result, ov.date if ov is not None else None)
-        for art in layout.articles:
-            art.date, art.date_inferred = result.date, result.date_inferred
-        pages.append(result)
     archive = Archive(pages, problems, notes, balances)
-    progress("entities")
-    for art in archive.articles:
-        attach_entities(art)
+    register_places(archive.articles)
     assign_slugs(archive.articles)
     attach_related(archive.articles)
     return archive

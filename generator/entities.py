@@ -102,6 +102,14 @@ class EntityIndex:
         # a village named right after its town (or a town after its county) even if the gazetteer lacks it
         self.child_rule = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:村|镇|乡)(?![\u4e00-\u9fff]{0,1}(?:民|委|级|镇|里|庄))")
 
+    def register(self, key: str) -> None:
+        """Know a place found by the child rule elsewhere (``锦州市/义县/某镇/某村``)."""
+        if key in self.places:
+            return
+        path = tuple(key.split("/"))
+        level = "village" if path[-1].endswith("村") else "town"
+        self.places[key] = Place(path[-1], level, path)
+
     def _add_place(self, place: Place, aliases: list[str]) -> None:
         self.places[place.key] = place
         for surface in {place.name, *aliases}:
@@ -163,10 +171,9 @@ class EntityIndex:
                     taken_until = end
                     child = None if self.pattern.match(text, end) else self.child_rule.match(text, end)
                     if child and place.level in ("county", "town") and self._plausible_child(child.group()):
-                        level = "village" if child.group().endswith("村") else "town"
-                        new = Place(child.group(), level, place.path + (child.group(),))
-                        self.places.setdefault(new.key, new)
-                        add("place", new.key, child.start(), child.end())
+                        key = "/".join(place.path + (child.group(),))
+                        self.register(key)
+                        add("place", key, child.start(), child.end())
                         taken_until = child.end()
             elif surface in self.topics:
                 add("topic", self.topics[surface], start, end)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .entities import ROOT_PLACE, match_entities
+from .entities import ROOT_PLACE, index, match_entities
 from .model import Article
 
 RELATED_MAX = 5
@@ -68,3 +68,12 @@ def attach_related(articles: list[Article], limit: int = RELATED_MAX) -> None:
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1], articles[kv[0]].date is None,
                                                         -(articles[kv[0]].date.toordinal() if articles[kv[0]].date else 0), kv[0]))
         art.related = [articles[j] for j, _ in ranked[:limit]]
+
+
+def register_places(articles: list[Article]) -> None:
+    """Make places found by rule in worker processes known to this process's index too
+    (entity pages need their level and parent)."""
+    idx = index()
+    for art in articles:
+        for label in art.places:
+            idx.register(ROOT_PLACE + "/" + label)
