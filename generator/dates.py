@@ -2,9 +2,31 @@
 
 The pages carry no date, but they report on days (``11月24日``), name years
 (``2020年计划投资``, ``《2021年…计划》``), and speak of periods relative to "now"
-(``截至10月底``, ``上半年``, ``“十三五”期间…累计``).  A page is published after the
-latest day it reports, in the latest year it speaks of as present or past.  Every
-clue is kept as evidence, with its line, so the 版面 page can show why.
+(``截至10月底``, ``上半年``, ``“十三五”期间…累计``).  Every clue is kept as
+:class:`Evidence` with its line, so the 版面 page can show why.
+
+The rules, in order:
+
+1. **Year.**  The page's year is the latest year it names as present or past
+   (full dates, ``2020年计划投资``, ``2019年…落户``, ``《2021年…计划》``, ``2020年初``).
+   Lower bounds can raise it: ``2018年以来`` (≥ 2019: in 2018 one writes 今年以来),
+   a plan period spoken of as completed (``“十三五”期间…累计`` ≥ 2021), a name that
+   only exists from some year (``党史学习教育`` ≥ 2021).  Plans and targets
+   (``到2025年``, ``2020年底前``, ``将于9月30日``, ``明年5月``) say nothing about it.
+   With no year named, the earliest year the bounds allow is a low-confidence
+   guess; with no bound either, the page is undated.
+2. **Day.**  A month–day without a year (``11月24日``, ``8月6日至7日`` → the 7th,
+   ``5月20日上午``) belongs to the publication year — unless that would put it after
+   the page: a page that reports early-January days and late-December days is a
+   January page recalling December (the December days go to the year before).
+   ``去年12月28日`` and ``今年6月21日`` are placed by their own words.
+3. **Date = the earliest day consistent with everything**: the day after the
+   latest reported day (a daily reports yesterday's events: ``11月24日`` → 25th),
+   no earlier than what the relative phrases require (``截至10月底`` → 1 November),
+   and no earlier than 1 January of the inferred year.
+
+Vocabulary (plan periods, relative phrases, era names, cue words) lives in
+``generator/data/dates.yaml``.
 """
 
 from __future__ import annotations
@@ -21,28 +43,38 @@ import yaml
 from .config import load_yaml
 from .model import Problem
 
-_YEAR = r"(?:19[5-9]\d|20\d\d)"
-_FULL_DATE = re.compile(rf"({_YEAR})年(\d{{1,2}})月(\d{{1,2}})日")
-_YEAR_MONTH = re.compile(rf"({_YEAR})年(\d{{1,2}})月(?!\d{{1,2}}日)")
-_YEAR_ONLY = re.compile(rf"({_YEAR})年(?!\d{{1,2}}月)")
-# 8月6日, 8月6日至7日, 8月6日至9月2日, 5月20日上午 — not preceded by a year
-_MONTH_DAY = re.compile(r"(?<![年\d])(\d{1,2})月(\d{1,2})日(?:(?:至|到|—|-)(?:(\d{1,2})月)?(\d{1,2})日)?")
-_UNTIL_MONTH_END = re.compile(r"截至(?:今年)?(\d{1,2})月(?:底|末)")
+__all__ = ["Evidence", "DateInference", "PageOverride", "infer_page_date", "load_overrides", "vocabulary"]
+
+_DASH = r"(?:至|到|—|－|-|~|～)"
+_YEAR = r"(?<!\d)((?:19[5-9]|20\d)\d)年"
+_RANGE_END = rf"(?:{_DASH}(?:(\d{{1,2}})月)?(\d{{1,2}})日)?"
+_FULL_DATE = re.compile(_YEAR + r"(\d{1,2})月(\d{1,2})日" + _RANGE_END)
+_YEAR_MONTH = re.compile(_YEAR + r"(\d{1,2})月(?!\d)")
+_YEAR_ONLY = re.compile(_YEAR)
+# 8月6日, 8月6日至7日, 8月6日至9月2日, 5月20日上午, 去年12月28日 — never part of 2020年11月24日
+_MONTH_DAY = re.compile(r"(?:(今|去|前|明)年|(?<![年\d]))(\d{1,2})月(\d{1,2})日" + _RANGE_END)
+_REL_MONTH = re.compile(r"(今|去|前|明)年(\d{1,2})月(?!\d)")
+_UNTIL_MONTH = re.compile(r"截至(今年)?(\d{1,2})月(底|末)?")
+_THROUGH_MONTH = re.compile(rf"(?<![年\d])1\s*{_DASH}\s*(\d{{1,2}})月")
 _INTO_MONTH = re.compile(r"进入(\d{1,2})月")
+_SPAN_TO = re.compile(rf"\d年{_DASH}$")
 
 
 @dataclass
 class Evidence:
-    line: int
+    """One clue on the page: the words, where, what kind, and what it implies."""
+
+    line: int  # 1-based line in the source file
     text: str  # the words on the page
-    kind: str  # full_date, month_day, explicit_year, year_name, since_year, period, relative, future
+    kind: str  # full_date, month_day, explicit_year, recalled_period, year_name, since_year,
+    #            span, period, era, relative, future, noted
     meaning: str  # what it implies, for the reader
 
 
 @dataclass
 class DateInference:
     date: _dt.date | None
-    confidence: float
+    confidence: float  # 0..1
     evidence: list[Evidence] = field(default_factory=list)
     reasoning: str = ""
 
@@ -55,15 +87,40 @@ class PageOverride:
 
 
 @cache
-def _vocab() -> dict[str, Any]:
-    return load_yaml("dates.yaml")
+def vocabulary() -> dict[str, Any]:
+    """The editable vocabulary in ``generator/data/dates.yaml`` (loaded once)."""
+    data: dict[str, Any] = load_yaml("dates.yaml")  # type: ignore[assignment]
+    return data
+
+
+# ---------------------------------------------------------------------------
+# Scanning: every clue becomes evidence plus a constraint.
+
+@dataclass
+class _Facts:
+    evidence: list[Evidence] = field(default_factory=list)
+    # years named as present or past: (year, strong?)
+    years: list[tuple[int, bool]] = field(default_factory=list)
+    # lower bounds on the year: (year, evidence kind, words on the page)
+    year_floors: list[tuple[int, str, str]] = field(default_factory=list)
+    # upper bounds from targets (到2025年): year
+    year_ceilings: list[int] = field(default_factory=list)
+    # reported days: (year or None for "this year unless the boundary says otherwise", month, day);
+    # relative years are stored as offsets in ``rel_days``
+    days: list[tuple[int | None, int, int]] = field(default_factory=list)
+    rel_days: list[tuple[int, int, int]] = field(default_factory=list)  # (offset, month, day)
+    # lower bounds on the date within the publication year: (month, day)
+    day_floors: list[tuple[int, int]] = field(default_factory=list)
+
+    def add(self, line: int, text: str, kind: str, meaning: str) -> None:
+        self.evidence.append(Evidence(line, text, kind, meaning))
 
 
 def _is_future(line: str, start: int) -> bool:
     before = line[max(0, start - 4):start]
-    if "截至" in before:
+    if "截至" in before or _SPAN_TO.search(line[max(0, start - 8):start]):
         return False
-    return any(before.endswith(m) or m in before[-2:] for m in _vocab()["future_markers"])
+    return any(before.endswith(m) or m in before[-2:] for m in vocabulary()["future_markers"])
 
 
 def _safe_date(year: int, month: int, day: int) -> _dt.date | None:
@@ -73,196 +130,421 @@ def _safe_date(year: int, month: int, day: int) -> _dt.date | None:
         return None
 
 
-def _scan(text: str) -> tuple[list[Evidence], list[int], list[int], list[tuple[int, int]], list[tuple[int, int]]]:
-    """Collect evidence; return it with present/past years, lower bounds on the year,
-    reported (month, day)s and (month, day) lower bounds on the publication day."""
-    vocab = _vocab()
-    evidence: list[Evidence] = []
-    years: list[int] = []
-    year_floors: list[int] = []
-    days: list[tuple[int, int]] = []
-    day_floors: list[tuple[int, int]] = []
-    full_dates: list[_dt.date] = []
-    for no, line in enumerate(text.split("\n"), start=1):
-        taken: list[tuple[int, int]] = []
+def _valid_md(month: int, day: int) -> bool:
+    return _safe_date(2000, month, day) is not None  # 2000 is a leap year: 2月29日 allowed
 
-        def free(m: re.Match[str]) -> bool:
-            return not any(a <= m.start() < b for a, b in taken)
 
-        for m in _FULL_DATE.finditer(line):
-            taken.append(m.span())
-            d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            if d is None:
-                continue
-            if _is_future(line, m.start()):
-                evidence.append(Evidence(no, m.group(0), "future", "a plan: says nothing about the publication date"))
-                continue
-            full_dates.append(d)
-            years.append(d.year)
-            evidence.append(Evidence(no, m.group(0), "full_date", f"reported day: published after {d.isoformat()}"))
-        for m in _YEAR_MONTH.finditer(line):
-            if not free(m):
-                continue
-            taken.append(m.span())
-            if _is_future(line, m.start()):
-                continue
-            years.append(int(m.group(1)))
-            evidence.append(Evidence(no, m.group(0), "explicit_year", f"month reported: published in {m.group(1)} or later"))
-        for m in _YEAR_ONLY.finditer(line):
-            if not free(m):
-                continue
-            year = int(m.group(1))
-            after = line[m.end():m.end() + 2]
-            in_name = line[:m.start()].endswith("《")
-            if after.startswith("以来"):
-                # a span from last year is written 去年以来, so X年以来 is at least two years back
-                year_floors.append(year + 2)
-                evidence.append(Evidence(no, m.group(0) + "以来", "since_year",
-                                         f"a span from {year} not called 去年以来: published in {year + 2} or later"))
-            elif _is_future(line, m.start()) or after.startswith(("前", "底前")):
-                evidence.append(Evidence(no, m.group(0), "future", f"a target year: published before or in {year}"))
-            elif in_name:
-                years.append(year)
-                evidence.append(Evidence(no, line[m.start() - 1:line.find("》", m.start()) + 1] or m.group(0), "year_name",
-                                         f"a document named for {year}: published in {year} or later"))
+def _inside(line: str, start: int, opening: str, closing: str) -> int:
+    """Index of the unclosed ``opening`` mark before ``start``, or -1."""
+    i = line.rfind(opening, 0, start)
+    return i if i >= 0 and line.rfind(closing, 0, start) < i else -1
+
+
+def _enclosing_name(line: str, start: int) -> str:
+    """The 《title》 or short “name” around ``start`` (not a quoted speech), else ''."""
+    for opening, closing, longest in (("《", "》", 80), ("“", "”", 30)):
+        i = _inside(line, start, opening, closing)
+        if i >= 0:
+            end = line.find(closing, start)
+            if 0 <= end - i <= longest and "。" not in line[i:end] and "，" not in line[i:end] and "," not in line[i:end]:
+                return line[i:end + 1]
+    return ""
+
+
+def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], list[Any]]) -> None:
+    vocab = vocabulary()
+    taken: list[tuple[int, int]] = []
+
+    def free(m: re.Match[str]) -> bool:
+        return not any(a <= m.start() < b for a, b in taken)
+
+    def note(kind: str, text: str, meaning: str) -> None:
+        """Repeated phrases are shown once, with their count."""
+        key = (kind, text)
+        if key in noted:
+            noted[key][1] += 1
+        else:
+            ev = Evidence(no, text, kind, meaning)
+            noted[key] = [ev, 1]
+            facts.evidence.append(ev)
+
+    # Full dates: 2019年12月2日, 2021年8月6日至7日
+    for m in _FULL_DATE.finditer(line):
+        taken.append(m.span())
+        year = int(m.group(1))
+        month, day = int(m.group(4) or m.group(2)), int(m.group(5) or m.group(3))
+        if _safe_date(year, month, day) is None:
+            continue
+        if _is_future(line, m.start()):
+            facts.add(no, m.group(0), "future", "a planned day: says nothing about the publication date")
+            continue
+        facts.years.append((year, True))
+        facts.days.append((year, month, day))
+        facts.add(no, m.group(0), "full_date", f"reported day: published after {year}-{month:02d}-{day:02d}")
+
+    # Year and month: 2020年11月
+    for m in _YEAR_MONTH.finditer(line):
+        if not free(m):
+            continue
+        taken.append(m.span())
+        year, month = int(m.group(1)), int(m.group(2))
+        if not 1 <= month <= 12:
+            continue
+        if _is_future(line, m.start()):
+            facts.year_ceilings.append(year)
+            facts.add(no, m.group(0), "future", f"a target month: published in {year} or before")
+            continue
+        facts.years.append((year, False))
+        facts.add(no, m.group(0), "explicit_year", f"a month of {year} is reported: published in {year} or later")
+
+    # Years: 2020年计划投资, 2019年该项目落户, 2020年初, 2018年以来, 到2025年, 《2021年…计划》
+    for m in _YEAR_ONLY.finditer(line):
+        if not free(m):
+            continue
+        taken.append(m.span())
+        year = int(m.group(1))
+        after = line[m.end():m.end() + 4]
+        if after.startswith("以来"):
+            facts.year_floors.append((year + 1, "since_year", m.group(0) + "以来"))
+            facts.add(no, m.group(0) + "以来", "since_year",
+                      f"a span from {year} up to now (in {year} itself one writes 今年以来): published in {year + 1} or later")
+            continue
+        if _is_future(line, m.start()) or after.startswith(("前", "底前", "年底前")):
+            if _SPAN_TO.search(line[max(0, m.start() - 8):m.start()]):
+                facts.add(no, m.group(0), "span", "end of a span (could be a plan): not used")
             else:
-                years.append(year)
-                evidence.append(Evidence(no, m.group(0), "explicit_year", f"year spoken of as present or past: {year} or later"))
-        for name, (first, last) in vocab["plan_periods"].items():
-            for m in re.finditer(re.escape(name), line):
-                rest = line[m.end():m.end() + 3].lstrip("”\"’")
-                sentence = re.split(r"[。！？]", line[m.end():])[0]
-                done = rest.startswith(tuple(vocab["period_done_words"])) and any(v in sentence for v in vocab["period_done_verbs"])
-                if done:
-                    year_floors.append(last + 1)
-                    evidence.append(Evidence(no, name + rest[:2], "period",
-                                             f"{name} ({first}–{last}) spoken of as completed: published in {last + 1} or later"))
-                else:
-                    year_floors.append(first - 1)
-                    evidence.append(Evidence(no, name, "period", f"{name} ({first}–{last}) named: published in {first - 1} or later"))
-        for m in _MONTH_DAY.finditer(line):
-            month, day = int(m.group(1)), int(m.group(2))
-            end_month = int(m.group(3)) if m.group(3) else month
-            end_day = int(m.group(4)) if m.group(4) else day
-            if not (1 <= end_month <= 12 and 1 <= end_day <= 31):
+                facts.year_ceilings.append(year)
+                facts.add(no, m.group(0), "future", f"a target year: published in {year} or before")
+            continue
+        if _SPAN_TO.search(line[max(0, m.start() - 8):m.start()]):
+            facts.add(no, m.group(0), "span", "end of a span (could be a plan): not used")
+            continue
+        name = _enclosing_name(line, m.start())
+        if name:
+            facts.years.append((year, True))
+            facts.add(no, name, "year_name", f"a document or campaign named for {year}: published in {year} or later, most likely in {year}")
+            continue
+        recalled = next((c for c in vocab["recalled_cues"] if after.startswith(c)), None)
+        if recalled:
+            facts.years.append((year, False))
+            facts.add(no, m.group(0) + recalled, "recalled_period",
+                      f"a recalled part of {year} (in {year} itself one writes 今年{recalled}): published in {year} or later")
+            continue
+        present = next((c for c in vocab["present_cues"] if after.startswith(c)), None)
+        if present:
+            facts.years.append((year, True))
+            facts.add(no, m.group(0) + present, "explicit_year", f"{year} spoken of as the present year: published in {year}")
+            continue
+        facts.years.append((year, False))
+        facts.add(no, m.group(0), "explicit_year", f"{year} named as present or past: published in {year} or later")
+
+    # Plan periods: “十三五”期间…累计 (completed), “十四五” (named)
+    for name, (first, last) in vocab["plan_periods"].items():
+        for m in re.finditer(re.escape(name), line):
+            rest = line[m.end():m.end() + 3].lstrip("”\"’」")
+            sentence = re.split(r"[。！？!?；;]", line[m.end():])[0]
+            done = (rest.startswith(tuple(vocab["period_done_words"]))
+                    and any(v in sentence for v in vocab["period_done_verbs"])
+                    and not any(w in sentence for w in vocab["period_plan_words"]))
+            if done:
+                word = next(w for w in vocab["period_done_words"] if rest.startswith(w))
+                facts.year_floors.append((last + 1, "period", name + word))
+                facts.add(no, name + word, "period", f"{name} ({first}–{last}) spoken of as completed: published in {last + 1} or later")
+            else:
+                facts.year_floors.append((first - 1, "period_named", name))
+                note("period", name, f"{name} ({first}–{last}) is named: published in {first - 1} or later")
+
+    # Names that exist only from some year on
+    for name, year in vocab["era_markers"].items():
+        if name in line:
+            facts.year_floors.append((int(year), "era", name))
+            note("era", name, f"this name exists only from {year}: published in {year} or later")
+
+    # Month–days: 11月24日, 8月6日至7日, 5月20日上午, 去年12月28日, 今年6月21日
+    for m in _MONTH_DAY.finditer(line):
+        if not free(m):
+            continue
+        taken.append(m.span())
+        month, day = int(m.group(2)), int(m.group(3))
+        end_month, end_day = int(m.group(4) or month), int(m.group(5) or day)
+        if not (_valid_md(month, day) and _valid_md(end_month, end_day)):
+            continue
+        offset = vocab["relative_years"].get(m.group(1) + "年") if m.group(1) else None
+        if offset is not None and offset > 0 or _is_future(line, m.start()):
+            facts.add(no, m.group(0), "future", "a planned day: says nothing about the publication date")
+            continue
+        if offset is None:
+            facts.days.append((None, end_month, end_day))
+            facts.add(no, m.group(0), "month_day", f"reported day: published after {end_month}月{end_day}日")
+        else:
+            facts.rel_days.append((offset, end_month, end_day))
+            which = {0: "this year's", -1: "last year's", -2: "the year before last's"}.get(offset, f"{offset} years'")
+            facts.add(no, m.group(0), "month_day", f"reported day, {which}: published after it")
+
+    # Statistics up to a month: 截至10月底, 截至今年10月底, 截至7月, 1—9月
+    for m in _UNTIL_MONTH.finditer(line):
+        taken.append(m.span())
+        month = int(m.group(2))
+        if not 1 <= month <= 12:
+            continue
+        if m.group(3):
+            floor = (month + 1, 1) if month < 12 else (12, 31)
+            facts.day_floors.append(floor)
+            facts.add(no, m.group(0), "relative", f"figures up to the end of {month}月: published on or after {floor[0]}月{floor[1]}日")
+        else:
+            facts.day_floors.append((month, 1))
+            facts.add(no, m.group(0), "relative", f"figures up to {month}月: published on or after {month}月1日")
+    # Months of a named relative year: 今年6月, 今年3月以来
+    for m in _REL_MONTH.finditer(line):
+        if not free(m):
+            continue
+        month = int(m.group(2))
+        offset = vocab["relative_years"].get(m.group(1) + "年")
+        if offset != 0 or not 1 <= month <= 12:
+            continue
+        if _is_future(line, m.start()) or line[m.end():m.end() + 2].startswith(("底前", "前")):
+            facts.add(no, m.group(0), "future", "a planned month: says nothing about the publication date")
+            continue
+        taken.append(m.span())
+        facts.day_floors.append((month, 1))
+        facts.add(no, m.group(0), "relative", f"a month of this year is reported: published on or after {month}月1日")
+
+    for m in _THROUGH_MONTH.finditer(line):
+        month = int(m.group(1))
+        if 2 <= month <= 12:
+            floor = (month + 1, 1) if month < 12 else (12, 31)
+            facts.day_floors.append(floor)
+            facts.add(no, m.group(0), "relative", f"figures for January–{month}月: published on or after {floor[0]}月{floor[1]}日")
+    for m in _INTO_MONTH.finditer(line):
+        month = int(m.group(1))
+        if 1 <= month <= 12:
+            facts.day_floors.append((month, 1))
+            facts.add(no, m.group(0), "relative", f"already {month}月: published on or after {month}月1日")
+
+    # Periods of this year: 上半年, 前三季度, 今年以来 (not 去年上半年)
+    for phrase, (month, day) in vocab["period_phrases"].items():
+        for m in re.finditer(re.escape(phrase), line):
+            if line[max(0, m.start() - 2):m.start()] in ("去年", "明年", "前年"):
                 continue
-            if _is_future(line, m.start()):
-                evidence.append(Evidence(no, m.group(0), "future", "a planned day: says nothing about the publication date"))
-                continue
-            days.append((end_month, end_day))
-            evidence.append(Evidence(no, m.group(0), "month_day", f"reported day: published after {end_month}月{end_day}日"))
-        for m in _UNTIL_MONTH_END.finditer(line):
-            month = int(m.group(1))
-            if 1 <= month <= 12:
-                day_floors.append((month + 1, 1) if month < 12 else (12, 31))
-                evidence.append(Evidence(no, m.group(0), "relative", f"figures up to the end of {month}月: published after it"))
-        for m in _INTO_MONTH.finditer(line):
-            month = int(m.group(1))
-            if 1 <= month <= 12:
-                day_floors.append((month, 1))
-                evidence.append(Evidence(no, m.group(0), "relative", f"already {month}月"))
-        for phrase, (month, day) in vocab["period_phrases"].items():
-            if phrase in line:
-                day_floors.append((month, day))
-                evidence.append(Evidence(no, phrase, "relative", f"reports on {phrase}: published on or after {month}月{day}日"))
-        for phrase, meaning in (("今年", "the present year is named"), ("去年", "last year is named")):
-            if phrase in line and phrase + "以来" not in line:
-                evidence.append(Evidence(no, phrase, "relative", meaning))
-    days.extend((d.month, d.day) for d in full_dates if years and d.year == max(years))
-    return evidence, years, year_floors, days, day_floors
+            if phrase in ("三季度", "一季度") and line[max(0, m.start() - 1):m.start()] in ("前", "第"):
+                continue  # counted as 前三季度 / 第一季度
+            facts.day_floors.append((month, day))
+            note("relative", phrase, f"reports on {phrase}: published on or after {month}月{day}日")
+
+    # How the page speaks of time (no effect)
+    for phrase, meaning in vocab["noted_phrases"].items():
+        if re.search(re.escape(phrase) + "(?!以来)", line):  # 今年以来 is a period phrase above
+            note("noted", phrase, meaning)
+
+
+def _scan(text: str) -> _Facts:
+    facts = _Facts()
+    noted: dict[tuple[str, str], list[Any]] = {}
+    for no, line in enumerate(text.split("\n"), start=1):
+        _scan_line(no, line, facts, noted)
+    for ev, count in noted.values():
+        if count > 1:
+            ev.meaning += f" (×{count}; first on this line)"
+    return facts
+
+
+# ---------------------------------------------------------------------------
+# Deciding.
+
+def _place_free_days(days: list[tuple[int, int]], year: int) -> tuple[list[_dt.date], bool]:
+    """Dates for month–days printed without a year; True if the year boundary was crossed.
+
+    They belong to ``year`` unless the page reports early-January/February days and
+    late-November/December days with nothing in between that cannot be bridged:
+    then it is a January page and the late days are of the year before.
+    """
+    unique = sorted(set(days))
+    placed = [d for d in (_safe_date(year, m, dd) for m, dd in unique) if d is not None]
+    if len(unique) < 2 or unique[0][0] > 2 or unique[-1][0] < 11:
+        return placed, False
+    ordinals = [_dt.date(2001 if m != 2 or dd != 29 else 2004, m, dd).timetuple().tm_yday for m, dd in unique]
+    gaps = [(ordinals[i + 1] - ordinals[i], i) for i in range(len(ordinals) - 1)]
+    widest, at = max(gaps)
+    wrap_gap = ordinals[0] + 365 - ordinals[-1]
+    early, late = unique[:at + 1], unique[at + 1:]
+    span_after_wrap = ordinals[at] + 365 - ordinals[at + 1]
+    if widest <= wrap_gap or early[-1][0] > 3 or late[0][0] < 10 or span_after_wrap > 120:
+        return placed, False
+    moved = [_safe_date(year - 1, m, dd) for m, dd in late] + [_safe_date(year, m, dd) for m, dd in early]
+    return [d for d in moved if d is not None], True
 
 
 def infer_page_date(text: str) -> DateInference:
-    """Publication date of one page: the day after the latest day it reports."""
-    evidence, years, year_floors, days, day_floors = _scan(text)
-    floor = max(year_floors, default=None)
-    year = max(years, default=None)
+    """Publication date of one page: the earliest day consistent with what it reports."""
+    facts = _scan(text)
+    evidence = facts.evidence
     reasons: list[str] = []
-    if year is not None and floor is not None and floor > year:
-        reasons.append(f"latest year named is {year}, but other evidence puts the page in {floor} or later")
-        year = floor
-        year_conf = 0.75
-    elif year is not None:
-        support = years.count(year)
-        reasons.append(f"latest year named as present or past: {year} ({support} mention(s))")
-        year_conf = 0.9 if support >= 2 else 0.7
-    elif floor is not None:
-        year = floor
-        reasons.append(f"no year is named as present; earliest year the evidence allows: {year}")
-        year_conf = 0.35
-    else:
-        return DateInference(None, 0.0, evidence, "no year can be inferred from the page: date unknown; set it in seeds/pages.yaml")
 
-    # Year boundary: a page that reports early-January days and late-December days
-    # was published in January; its December days are from the year before.
-    early = [d for d in days if d[0] <= 2]
-    late = [d for d in days if d[0] >= 11]
-    if early and late:
-        reasons.append("reports both January/February and November/December days: December days are of the previous year")
-        reported = [_dt.date(year - 1, m, dd) if (m, dd) in late else _safe_date(year, m, dd) for m, dd in days]
+    # 1. The year
+    named = [y for y, _ in facts.years]
+    floor = max((y for y, _, _ in facts.year_floors), default=None)
+    ceiling = min(facts.year_ceilings, default=None)
+    year = max(named, default=None)
+
+    def floor_words(at: int) -> tuple[int, str]:
+        words = list(dict.fromkeys(w for y, _, w in facts.year_floors if y == at))
+        return len(words), "、".join(words)
+
+    if year is not None and (floor is None or floor <= year):
+        strong = sum(1 for y, s in facts.years if y == year and s)
+        weak = sum(1 for y, s in facts.years if y == year and not s)
+        agreeing = [w for y, k, w in facts.year_floors if y == year and k in ("era", "period", "since_year")]
+        agreeing = list(dict.fromkeys(agreeing))
+        year_conf = min(0.95, 0.55 + 0.15 * min(strong + len(agreeing), 2) + 0.05 * min(weak, 3))
+        reasons.append(f"year {year}: the latest year named as present or past ({strong} strong, {weak} plain mention(s)"
+                       + (f"; agreed by {'、'.join(agreeing)}" if agreeing else "") + ")")
+        older = sorted({y for y in named if y < year})
+        if older:
+            reasons.append(f"earlier years named ({', '.join(map(str, older))}) are recalled past")
+    elif year is not None:
+        assert floor is not None
+        n, words = floor_words(floor)
+        reasons.append(f"conflict: the latest year named is {year}, but {words} put the page in {floor} or later, "
+                       f"so {year} is recalled past")
+        year, year_conf = floor, 0.55 + 0.1 * min(n, 2)
+    elif floor is not None:
+        n, words = floor_words(floor)
+        reasons.append(f"no year is named as present; {words} → {floor} or later: guessing the earliest, {floor} "
+                       "(low confidence — set the date in seeds/pages.yaml if known)")
+        year, year_conf = floor, 0.3 + 0.05 * min(n, 2)
     else:
-        reported = [_safe_date(year, m, dd) for m, dd in days]
-    reported = [d for d in reported if d is not None]
-    floors = [d for d in (_safe_date(year, m, dd) for m, dd in day_floors) if d is not None]
-    if reported:
+        known = [f"{m}月{d}日" for _, m, d in facts.days]
+        what = f" (it reports {', '.join(dict.fromkeys(known))} of an unknown year)" if known else ""
+        return DateInference(None, 0.0, evidence,
+                             f"no year can be inferred from the page{what}: date unknown; set it in seeds/pages.yaml")
+    if ceiling is not None and ceiling < year:
+        reasons.append(f"conflict: a target year {ceiling} is already past in {year}")
+        year_conf *= 0.7
+
+    # 2. The days
+    free = [(m, d) for y, m, d in facts.days if y is None]
+    placed, crossed = _place_free_days(free, year)
+    pinned_floors = [d for d in (_safe_date(year, m, dd) for m, dd in facts.day_floors) if d is not None]
+    if crossed and pinned_floors and max(pinned_floors) > max(placed) + _dt.timedelta(days=1):
+        placed, crossed = [d for d in (_safe_date(year, m, dd) for m, dd in sorted(set(free))) if d is not None], False
+    if crossed:
+        reasons.append("reports early-January/February and late-November/December days: "
+                       "a January page recalling the previous December")
+    reported = placed + [d for d in (_safe_date(y, m, dd) for y, m, dd in facts.days if y is not None) if d is not None]
+    reported += [d for d in (_safe_date(year + off, m, dd) for off, m, dd in facts.rel_days) if d is not None]
+    in_year = [d for d in reported if d.year >= year] if reported else []
+
+    # 3. The earliest date consistent with everything
+    bounds: list[tuple[_dt.date, str]] = [(_dt.date(year, 1, 1), f"1 January {year}")]
+    bounds += [(d + _dt.timedelta(days=1), f"the day after the latest reported day, {d.isoformat()}") for d in reported]
+    bounds += [(d, "a period the page reports on") for d in pinned_floors]
+    date, why = max(bounds, key=lambda b: b[0])
+    if in_year:
         latest = max(reported)
-        date = latest + _dt.timedelta(days=1)
         reasons.append(f"latest reported day {latest.isoformat()}: published the day after at the earliest")
-        conf = year_conf
-    elif floors:
-        date = max(floors)
-        reasons.append(f"no day reported; the relative phrases put it on or after {date.isoformat()}")
-        conf = year_conf * 0.6
+        day_factor = 0.9 if crossed else 1.0
+        if date > latest + _dt.timedelta(days=1):
+            reasons.append(f"moved to {date.isoformat()}: {why} ends later")
+    elif pinned_floors:
+        reasons.append(f"no day of {year} is reported; the relative phrases put it on or after {date.isoformat()}")
+        day_factor = 0.6
     else:
-        date = _dt.date(year, 12, 31)
-        reasons.append("no day or period reported: only the year is known (dated 31 December)")
-        conf = year_conf * 0.3
-    if floors and max(floors) > date:
-        date = max(floors)
-        reasons.append(f"moved to {date.isoformat()}: a period the page reports on ends later")
-    return DateInference(date, round(conf, 2), evidence, "; ".join(reasons))
+        reasons.append(f"no day or period of {year} is reported: only the year is known (dated {date.isoformat()}, its earliest day)")
+        day_factor = 0.3
+    return DateInference(date, round(year_conf * day_factor, 2), evidence, "; ".join(reasons))
+
+
+# ---------------------------------------------------------------------------
+# Editor overrides: seeds/pages.yaml
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SETTINGS = ("date", "newspaper", "page_label")
 
 
 def load_overrides(path: Path, known_files: set[str]) -> tuple[dict[str, PageOverride], list[Problem]]:
-    """Read ``seeds/pages.yaml``; every mistake becomes a problem with its line, never a crash."""
+    """Read ``seeds/pages.yaml``; every mistake becomes a problem with its line, never a crash.
+
+    Format::
+
+        005_example.txt:
+          date: 2021-08-12      # YYYY-MM-DD; empty or null = no override
+          newspaper: 锦州日报
+          page_label: 第3版
+    """
     name = path.name
     problems: list[Problem] = []
+
+    def warn(line: int | None, reason: str) -> None:
+        problems.append(Problem(name, line, reason, fatal=False))
+
     try:
         text = path.read_text(encoding="utf-8-sig")
         root = yaml.compose(text)
     except (OSError, UnicodeDecodeError) as exc:
         return {}, [Problem(name, None, f"cannot read: {exc}; overrides ignored", fatal=False)]
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
-        return {}, [Problem(name, line, f"not valid YAML ({getattr(exc, 'problem', exc)}); overrides ignored", fatal=False)]
+        return {}, [Problem(name, line, f"not valid YAML ({getattr(exc, 'problem', None) or exc}); overrides ignored", fatal=False)]
+    except Exception as exc:  # noqa: BLE001 — a broken settings file must never stop the build
+        return {}, [Problem(name, None, f"cannot be read as YAML ({type(exc).__name__}: {exc}); overrides ignored", fatal=False)]
     if root is None:
         return {}, []
     if not isinstance(root, yaml.MappingNode):
         return {}, [Problem(name, root.start_mark.line + 1, "must map file names to settings; overrides ignored", fatal=False)]
     overrides: dict[str, PageOverride] = {}
+    first_line: dict[str, int] = {}
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            warn(line, "a file name must be plain text; entry ignored")
+            continue
         file = str(key_node.value)
         if file not in known_files:
-            problems.append(Problem(name, line, f"unknown file {file!r} (not in seeds/); entry ignored", fatal=False))
+            hint = ""
+            base = file.replace("\\", "/").rsplit("/", 1)[-1]
+            if base != file and base in known_files:
+                hint = f" — write just {base!r}"
+            warn(line, f"unknown file {file!r} (not in seeds/){hint}; entry ignored")
+            continue
+        if file in first_line:
+            warn(line, f"{file}: listed twice (first on line {first_line[file]}); this later entry wins")
+        first_line.setdefault(file, line)
+        if isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null"):
+            overrides[file] = PageOverride()
             continue
         if not isinstance(value_node, yaml.MappingNode):
-            problems.append(Problem(name, line, f"{file}: settings must be a mapping (date, newspaper, page_label)", fatal=False))
+            warn(line, f"{file}: settings must be a mapping (date, newspaper, page_label)")
             continue
         override = PageOverride()
         for k_node, v_node in value_node.value:
             k_line = k_node.start_mark.line + 1
-            key = str(k_node.value)
-            value = v_node.value if isinstance(v_node, yaml.ScalarNode) else None
+            key = str(k_node.value) if isinstance(k_node, yaml.ScalarNode) else repr(k_node.value)
+            if key not in _SETTINGS:
+                warn(k_line, f"{file}: unknown setting {key!r} (use date, newspaper, page_label); ignored")
+                continue
+            if not isinstance(v_node, yaml.ScalarNode):
+                warn(v_node.start_mark.line + 1, f"{file}: {key} must be a single value, not a list or mapping; ignored")
+                continue
+            value = str(v_node.value).strip()
+            if v_node.tag.endswith(":null") or value == "":
+                continue  # written but left empty: no override
             if key == "date":
-                try:
-                    override.date = _dt.date.fromisoformat(str(value))
-                except ValueError:
-                    problems.append(Problem(name, k_line, f"{file}: invalid date {value!r} (use YYYY-MM-DD); date ignored", fatal=False))
-            elif key in ("newspaper", "page_label"):
-                setattr(override, key, str(value))
+                parsed = _safe_iso(value)
+                if parsed is None:
+                    warn(k_line, f"{file}: invalid date {value!r} (use YYYY-MM-DD); date ignored")
+                else:
+                    override.date = parsed
             else:
-                problems.append(Problem(name, k_line, f"{file}: unknown setting {key!r} (use date, newspaper, page_label); ignored", fatal=False))
+                setattr(override, key, value)
         overrides[file] = override
     return overrides, problems
+
+
+def _safe_iso(value: str) -> _dt.date | None:
+    if not _ISO_DATE.match(value):
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        return None
