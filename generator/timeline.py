@@ -1,35 +1,71 @@
 """The archive through time: timeline pages, a per-month bar chart, and date order.
 
-The timeline is generated Markdown, kept out of the navigation, so its cost grows
-with the number of articles only on the timeline pages themselves.  Past a size,
-each year gets its own page and the index keeps only the chart and year counts.
+Pure functions of a list of :class:`~generator.model.Article`: they return Markdown
+text and never touch the disk.  The timeline is kept out of the navigation; past a
+size (``per_year_above`` articles), each year gets its own page and the index keeps
+only the chart and the counts, so no page grows without bound.
+
+Date order everywhere is ``(date, source, index)``: oldest first, then the source
+page's file name, then reading order on that page.  Undated articles come last and
+are not chained by previous/next.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from collections import Counter, defaultdict
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .mdtext import md_escape_inline
 from .metadata import article_path, rel
 from .model import Article
 
 PER_YEAR_PAGES_ABOVE = 300  # articles; beyond this each year gets its own page
+INDEX = "timeline/index.md"
+
+UrlOf = Callable[[Article], str]  # article → docs-relative path of its page (e.g. articles/2020/11/x.md)
+
+
+def _key(a: Article) -> tuple[bool, _dt.date, str, int]:
+    return (a.date is None, a.date or _dt.date.min, a.source, a.index)
 
 
 def date_order(articles: Iterable[Article]) -> list[Article]:
     """Dated articles oldest first (ties: source page, then reading order); undated last."""
-    return sorted(articles, key=lambda a: (a.date is None, a.date or _dt.date.min, a.source, a.index))
+    return sorted(articles, key=_key)
 
 
-def neighbours(articles: list[Article]) -> dict[str, tuple[Article | None, Article | None]]:
-    """slug → (previous, next) in date order; undated articles are not chained."""
+def prev_next(articles: Iterable[Article]) -> dict[str, tuple[Article | None, Article | None]]:
+    """slug → (previous, next) in date order; undated articles get (None, None).
+
+    Symmetric by construction: if ``b`` is ``a``'s next, ``a`` is ``b``'s previous.
+    """
+    articles = list(articles)
     ordered = [a for a in date_order(articles) if a.date is not None]
     result: dict[str, tuple[Article | None, Article | None]] = {a.slug: (None, None) for a in articles}
     for i, art in enumerate(ordered):
         result[art.slug] = (ordered[i - 1] if i else None, ordered[i + 1] if i + 1 < len(ordered) else None)
     return result
+
+
+neighbours = prev_next  # the name build.py uses
+
+
+def latest(articles: Iterable[Article], n: int) -> list[Article]:
+    """The ``n`` newest articles for the home page: newest day first, a day's articles
+    in page and reading order; undated articles only if there are too few dated ones."""
+    arts = list(articles)
+    dated = sorted((a for a in arts if a.date), key=lambda a: (-a.date.toordinal(), a.source, a.index))  # type: ignore[union-attr]
+    undated = sorted((a for a in arts if not a.date), key=lambda a: (a.source, a.index))
+    return (dated + undated)[:max(n, 0)]
+
+
+def _link(from_doc: str, to_doc: str) -> str:
+    """A Markdown link destination from one docs page to another (MkDocs rewrites .md)."""
+    target = rel(from_doc, to_doc)
+    for ch, code in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E")):
+        target = target.replace(ch, code)
+    return target
 
 
 def _months(first: _dt.date, last: _dt.date) -> list[tuple[int, int]]:
@@ -40,8 +76,9 @@ def _months(first: _dt.date, last: _dt.date) -> list[tuple[int, int]]:
     return out
 
 
-def month_chart(articles: list[Article], link_year: bool = False) -> str:
-    """An inline SVG bar chart of articles per month: no script, works offline."""
+def month_chart(articles: list[Article]) -> str:
+    """An inline SVG bar chart of articles per month (every month in range, empty ones
+    included): no script, no outside file, works offline.  Only numbers are printed."""
     dated = [a.date for a in articles if a.date]
     if not dated:
         return ""
@@ -50,48 +87,71 @@ def month_chart(articles: list[Article], link_year: bool = False) -> str:
     peak = max(counts.values())
     bar, gap, height, top, bottom = 10, 2, 80, 14, 16
     width = len(months) * (bar + gap) + 20
-    parts = [f'<svg class="timeline-chart" role="img" viewBox="0 0 {width} {top + height + bottom}" '
-             f'width="{width}" height="{top + height + bottom}" xmlns="http://www.w3.org/2000/svg">',
+    total_h = top + height + bottom
+    parts = [f'<svg class="timeline-chart" role="img" viewBox="0 0 {width} {total_h}" '
+             f'width="{width}" height="{total_h}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>每月文章数（{months[0][0]}年{months[0][1]}月—{months[-1][0]}年{months[-1][1]}月，最多 {peak} 篇）</title>"]
     for i, (y, m) in enumerate(months):
         n = counts.get((y, m), 0)
-        h = round(height * n / peak) if n else 0
+        h = max(round(height * n / peak), 1) if n else 0
         x = 10 + i * (bar + gap)
-        parts.append(f'<rect x="{x}" y="{top + height - h}" width="{bar}" height="{max(h, 1) if n else 0}">'
+        parts.append(f'<rect x="{x}" y="{top + height - h}" width="{bar}" height="{h}">'
                      f"<title>{y}年{m}月：{n} 篇</title></rect>")
         if m == 1 or i == 0:
-            parts.append(f'<text x="{x}" y="{top + height + bottom - 3}" font-size="10">{y}</text>')
+            parts.append(f'<text x="{x}" y="{total_h - 3}" font-size="10">{y}</text>')
     parts.append("</svg>")
     return '<div class="timeline-chart-box">\n' + "".join(parts) + "\n</div>"
 
 
-def _entry(art: Article, from_doc: str) -> str:
+def _anchor(year: int, month: int | None = None) -> str:
+    return f"y{year}" if month is None else f"y{year}-{month:02d}"
+
+
+def _entry(art: Article, from_doc: str, url_of: UrlOf) -> str:
     extras = [md_escape_inline(art.column)] if art.column else []
     if art.places:
         extras.append("、".join(md_escape_inline(p.rsplit("/", 1)[-1]) for p in art.places[:5]))
     tail = (" · " + " · ".join(extras)) if extras else ""
-    return f"- [{md_escape_inline(art.title or '（无标题）')}]({rel(from_doc, article_path(art))}){tail}"
+    return f"- [{md_escape_inline(art.title or '（无标题）')}]({_link(from_doc, url_of(art))}){tail}"
 
 
-def _year_body(year_articles: list[Article], from_doc: str, heading: str) -> list[str]:
+def _year_body(year: int, year_articles: list[Article], from_doc: str, heading: str, url_of: UrlOf) -> list[str]:
     lines: list[str] = []
     by_month: dict[int, list[Article]] = defaultdict(list)
     for art in year_articles:
         by_month[art.date.month].append(art)  # type: ignore[union-attr]
     for month in sorted(by_month):
         arts = by_month[month]
-        lines += ["", f"{heading} {month}月（{len(arts)} 篇）", ""]
+        lines += ["", f"{heading} {month}月（{len(arts)} 篇） {{#{_anchor(year, month)}}}", ""]
         current_day = None
         for art in arts:
             if art.date != current_day:
                 current_day = art.date
-                lines += ["", f"**{art.date.month}月{art.date.day}日**", ""]  # type: ignore[union-attr]
-            lines.append(_entry(art, from_doc))
+                lines += ([""] if lines[-1] else []) + [f"**{art.date.month}月{art.date.day}日**", ""]  # type: ignore[union-attr]
+            lines.append(_entry(art, from_doc, url_of))
     return lines
 
 
-def timeline_pages(articles: list[Article], per_year_above: int = PER_YEAR_PAGES_ABOVE) -> dict[str, str]:
-    """docs-relative path → Markdown for the timeline index and, if large, one page per year."""
+def _count_table(years: dict[int, list[Article]], target: Callable[[int, int | None], str]) -> list[str]:
+    """Year × month counts; every non-zero count links to its month."""
+    lines = ["| 年份 | " + " | ".join(f"{m}月" for m in range(1, 13)) + " | 合计 |",
+             "| --- |" + " ---: |" * 13]
+    for year in sorted(years):
+        per_month = Counter(a.date.month for a in years[year])  # type: ignore[union-attr]
+        cells = [f"[{per_month[m]}]({target(year, m)})" if per_month[m] else "" for m in range(1, 13)]
+        lines.append(f"| [{year}年]({target(year, None)}) | " + " | ".join(cells) + f" | {len(years[year])} |")
+    return lines
+
+
+def timeline_pages(articles: list[Article], url_of: UrlOf | None = None,
+                   per_year_above: int = PER_YEAR_PAGES_ABOVE) -> dict[str, str]:
+    """docs-relative path → Markdown: ``timeline/index.md`` and, when there are more than
+    ``per_year_above`` dated articles, ``timeline/<year>.md`` for each year.
+
+    ``url_of(article)`` gives the article page's docs-relative path (default:
+    ``articles/YYYY/MM/<slug>.md``); links are written relative to each timeline page.
+    """
+    url_of = url_of or article_path
     ordered = date_order(articles)
     dated = [a for a in ordered if a.date]
     undated = [a for a in ordered if not a.date]
@@ -99,25 +159,31 @@ def timeline_pages(articles: list[Article], per_year_above: int = PER_YEAR_PAGES
     for art in dated:
         years[art.date.year].append(art)  # type: ignore[union-attr]
     split = len(dated) > per_year_above
-    index = "timeline/index.md"
+
+    def target(year: int, month: int | None) -> str:
+        anchor = _anchor(year, month)
+        if split:
+            page = _link(INDEX, f"timeline/{year}.md")
+            return page if month is None else f"{page}#{anchor}"
+        return f"#{anchor}"
+
     lines = ["---", "title: 时间线", "---", "", "# 时间线", "",
              f"按日期浏览全部 {len(articles)} 篇文章" + (f"（{len(undated)} 篇日期不详）" if undated else "") + "。"
-             "日期多为推断值，依据见各版面页。", "", month_chart(dated), "", "| 年份 | 文章数 |", "| --- | --- |"]
-    for year in sorted(years):
-        target = f"[{year}年]({rel(index, f'timeline/{year}.md')})" if split else f"[{year}年](#y{year})"
-        lines.append(f"| {target} | {len(years[year])} |")
+             "日期多为推断值，依据见各版面页。", ""]
+    if dated:
+        lines += [month_chart(dated), "", "## 每月文章数", ""] + _count_table(years, target)
     pages: dict[str, str] = {}
     for year in sorted(years):
         if split:
             doc = f"timeline/{year}.md"
             body = ["---", f"title: {year}年", "---", "", f"# {year}年（{len(years[year])} 篇）", "",
-                    month_chart(years[year]), "", f"[← 时间线]({rel(doc, index)})"]
-            body += _year_body(years[year], doc, "##")
+                    month_chart(years[year]), "", f"[← 时间线]({_link(doc, INDEX)})"]
+            body += _year_body(year, years[year], doc, "##", url_of)
             pages[doc] = "\n".join(body) + "\n"
         else:
-            lines += ["", f"## {year}年（{len(years[year])} 篇） {{#y{year}}}"]
-            lines += _year_body(years[year], index, "###")
+            lines += ["", f"## {year}年（{len(years[year])} 篇） {{#{_anchor(year)}}}"]
+            lines += _year_body(year, years[year], INDEX, "###", url_of)
     if undated:
-        lines += ["", "## 日期不详", ""] + [_entry(a, index) for a in undated]
-    pages[index] = "\n".join(lines) + "\n"
+        lines += ["", "## 日期不详", ""] + [_entry(a, INDEX, url_of) for a in undated]
+    pages[INDEX] = "\n".join(lines) + "\n"
     return pages
