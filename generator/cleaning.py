@@ -19,7 +19,7 @@ _CJK_PUNCT = "，。、；：！？“”‘’（）《》【】…—·「」�
 _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")
 _SECTION_NO = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3}|[①-⑳])\s")
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
-_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2})\1")
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2})\1+")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])")
 
 
@@ -149,9 +149,9 @@ class _Cleaner:
         for p in paras:
             def fix(m: re.Match[str]) -> str:
                 word = m.group(1)
-                if m.group(0) in self.lay.reduplications or word[0] == word[1] or word[0] == "一":
+                if m.group(0)[:4] in self.lay.reduplications or word[0] == word[1] or word[0] == "一":
                     return m.group(0)
-                self.log("removed", "doubled-word", p.line, word, f"word printed twice ({m.group(0)}): second copy removed")
+                self.log("removed", "doubled-word", p.line, m.group(0)[2:], f"word printed more than once ({m.group(0)}): extra copies removed")
                 return word
             out.append(replace(p, text=p.text if p.heading else _DOUBLED.sub(fix, p.text)))
         return out
