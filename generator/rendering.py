@@ -20,6 +20,7 @@ from .entity_pages import entity_links, entity_path
 from .mdtext import html_escape, md_escape_inline
 from .metadata import article_path, front_matter, raw_path, rel, source_path
 from .model import Article
+from .timeline import latest as newest
 
 KIND_NAMES = {"joined": "合并", "normalised": "规范", "removed": "删除", "moved": "移出", "flagged": "存疑"}
 
@@ -130,11 +131,9 @@ def _article_row(art: Article, from_doc: str) -> dict[str, Any]:
 
 
 def render_home(site_title: str, articles: list[Article], n_sources: int, latest_n: int = 20) -> str:
-    dated = sorted((a for a in articles if a.date), key=lambda a: (a.date, a.source, a.index), reverse=True)
-    undated = [a for a in articles if not a.date]
-    latest = (dated + undated)[:latest_n]
+    latest = newest(articles, latest_n)
     columns = Counter(a.column for a in articles if a.column)
-    dates = [a.date for a in dated]
+    dates = [a.date for a in articles if a.date]
     return env().get_template("home.md.j2").render(
         site_title=site_title,
         n_articles=len(articles),
