@@ -163,3 +163,38 @@ def test_every_link_resolves_with_linkchecker(seed_site: Path, http_server) -> N
             assert checked > 28 + 5 + 3, result.stdout[-500:]
     finally:
         shutil.rmtree(copy, ignore_errors=True)
+
+
+def test_github_pages_subpath_build_has_no_broken_link(tmp_path: Path, http_server) -> None:
+    """Built with SITE_URL=https://USER.github.io/REPO/ and served under /repo/ (as Pages
+    does for a project site), every link resolves, 404.html included."""
+    root = Path(tempfile.mkdtemp(prefix="pages-"))  # world-readable copy: linkchecker runs as nobody
+    try:
+        work = root / "work"
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "build", "--seeds", str(ROOT / "seeds"), "--docs", str(work / "docs_src"),
+             "--site", str(root / "serve" / "repo"), "-q"],
+            cwd=ROOT, capture_output=True, text=True, timeout=900, env={**os.environ, "SITE_URL": "https://user.github.io/repo/"})
+        assert result.returncode == 0, result.stderr
+        site = root / "serve" / "repo"
+        assert "https://user.github.io/repo/index.html" in (site / "sitemap.xml").read_text("utf-8")
+        assert 'href="/repo/assets/archive.css"' in (site / "404.html").read_text("utf-8")
+        for p in [root, *root.rglob("*")]:
+            p.chmod(p.stat().st_mode | stat.S_IRGRP | stat.S_IROTH | (stat.S_IXGRP | stat.S_IXOTH if p.is_dir() else 0))
+        base = http_server(root / "serve") + "repo/"
+        exe = Path(sys.executable).parent / "linkchecker"
+        for start in ("index.html", "404.html"):
+            check = subprocess.run([str(exe), "--no-status", base + start], capture_output=True, text=True, timeout=600)
+            assert check.returncode == 0 and " 0 errors found" in check.stdout, check.stdout[-3000:]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_pages_workflow_builds_with_the_readme_command_and_official_actions() -> None:
+    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
+    steps = [s for job in flow["jobs"].values() for s in job["steps"]]
+    uses = {s["uses"].split("@")[0] for s in steps if "uses" in s}
+    assert {"actions/checkout", "actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= uses
+    build = next(s for s in steps if s.get("run") == "make site")
+    assert "SITE_URL" in build["env"]
+    assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
