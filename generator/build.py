@@ -72,7 +72,12 @@ class GenerateReport:
     seconds: float
 
 
-Progress = Callable[[str], None]
+# progress(done, total, what): ``total`` 0 for a stage without a count
+Progress = Callable[[int, int, str], None]
+
+
+def _silent(done: int, total: int, what: str) -> None:
+    pass
 
 
 def _date_page(result: PageResult, override: _dt.date | None) -> None:
@@ -124,7 +129,7 @@ def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], progress
     if workers == 1:
         out = []
         for n, (page, date) in enumerate(zip(pages, dates), 1):
-            progress(f"[{n}/{len(pages)}] {page.name}")
+            progress(n, len(pages), page.name)
             out.append(process_page(page, date))
         return out
     from concurrent.futures import ProcessPoolExecutor
@@ -132,13 +137,12 @@ def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], progress
     with ProcessPoolExecutor(max_workers=workers) as pool:
         out = []
         for n, work in enumerate(pool.map(process_page, pages, dates, chunksize=8), 1):
-            if n % 50 == 0 or n == len(pages):
-                progress(f"[{n}/{len(pages)}] pages on {workers} processes")
+            progress(n, len(pages), f"pages on {workers} processes")
             out.append(work)
         return out
 
 
-def collect(seeds: Path, progress: Progress = lambda s: None) -> Archive:
+def collect(seeds: Path, progress: Progress = _silent) -> Archive:
     """Read, segment, clean, date and link every page; problems are collected, not raised."""
     from .dates import load_overrides
 
@@ -249,7 +253,7 @@ def write_tree(files: dict[str, bytes], docs: Path) -> tuple[list[str], int, lis
     return written, unchanged, deleted
 
 
-def prepare(seeds: Path, progress: Progress = lambda s: None) -> tuple[Archive, dict[str, bytes]]:
+def prepare(seeds: Path, progress: Progress = _silent) -> tuple[Archive, dict[str, bytes]]:
     if not seeds.is_dir():
         raise BuildError(f"seeds folder not found: {seeds}")
     archive = collect(seeds, progress)
@@ -259,7 +263,7 @@ def prepare(seeds: Path, progress: Progress = lambda s: None) -> tuple[Archive, 
     return archive, render_tree(archive)
 
 
-def generate(seeds: Path, docs: Path, progress: Progress = lambda s: None) -> GenerateReport:
+def generate(seeds: Path, docs: Path, progress: Progress = _silent) -> GenerateReport:
     """Write docs_src/ only (for ``mkdocs serve``)."""
     started = time.perf_counter()
     archive, files = prepare(seeds, progress)
@@ -267,7 +271,7 @@ def generate(seeds: Path, docs: Path, progress: Progress = lambda s: None) -> Ge
     return GenerateReport(archive, written, unchanged, deleted, time.perf_counter() - started)
 
 
-def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Progress = lambda s: None) -> tuple[GenerateReport, float]:
+def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Progress = _silent) -> tuple[GenerateReport, float]:
     """Generate and build the site; on any failure docs_src/ and site/ stay as they were.
 
     MkDocs builds from a staging copy of the Markdown tree into a staging site;
@@ -281,7 +285,7 @@ def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Prog
     site.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".docs-staging-", dir=site.parent) as staging_docs:
         write_tree(files, Path(staging_docs))
-        progress("mkdocs build")
+        progress(0, 0, "mkdocs build")
         staging_site = Path(tempfile.mkdtemp(prefix=f".{site.name}-new-", dir=site.parent))
         try:
             mk_seconds = _mkdocs_build(config_file, Path(staging_docs), staging_site, _build_epoch(archive))

@@ -10,11 +10,37 @@ from pathlib import Path
 from .build import BuildError, GenerateReport, build, generate
 
 
-def _progress(quiet: bool):
-    def report(message: str) -> None:
-        if not quiet:
-            print(f"  {message}", file=sys.stderr, flush=True)
-    return report
+class _Progress:
+    """A tqdm bar over the pages when stderr is a terminal; otherwise a line every 10%
+    (CI logs stay short), and one line per stage."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bar = None
+        self.step = 0
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        if self.quiet:
+            return
+        if not total:
+            self.close()
+            print(f"  {what}", file=sys.stderr, flush=True)
+            return
+        if sys.stderr.isatty():
+            if self.bar is None:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=total, unit="page", desc="pages", file=sys.stderr)
+            self.bar.update(done - self.bar.n)
+            self.bar.set_postfix_str(what, refresh=False)
+        elif done == total or done * 10 // total > self.step:
+            self.step = done * 10 // total
+            print(f"  [{done}/{total}] {what}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 def _summary(report: GenerateReport) -> None:
@@ -75,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "generate":
-            _summary(generate(args.seeds, args.docs, _progress(args.quiet)))
+            _summary(generate(args.seeds, args.docs, progress := _Progress(args.quiet)))
+            progress.close()
         else:
             if not args.config.is_file():
                 raise BuildError(f"MkDocs configuration not found: {args.config}")
@@ -83,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             import jieba  # imported by the search plugin; keep its dictionary chatter out of the log
 
             jieba.setLogLevel(logging.WARNING)
-            report, mk_seconds = build(args.seeds, args.docs, args.site, args.config, _progress(args.quiet))
+            report, mk_seconds = build(args.seeds, args.docs, args.site, args.config, progress := _Progress(args.quiet))
+            progress.close()
             _summary(report)
             print(f"site: built into {args.site} in {mk_seconds:.2f}s")
     except BuildError as exc:
