@@ -88,7 +88,7 @@ def _date_page(result: PageResult, override: _dt.date | None) -> None:
     result.confidence = inference.confidence
     result.reasoning = inference.reasoning
     result.evidence = [
-        {"line": ev.line, "text": ev.text, "meaning": ev.meaning} for ev in inference.evidence
+        {"line": ev.line, "text": ev.text, "kind": ev.kind, "meaning": ev.meaning} for ev in inference.evidence
     ]
     if override is not None:
         result.date, result.date_inferred, result.confidence = override, False, 1.0
