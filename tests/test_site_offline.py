@@ -184,3 +184,14 @@ def test_config_keeps_offline_settings(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["", "https://example.github.io/jinzhou/"])
 def test_site_url_comes_from_the_environment(value: str, tmp_path: Path) -> None:
     assert (_config({"SITE_URL": value}, tmp_path).site_url or "") == value
+
+
+def test_search_index_was_built_with_chinese_segmentation(seed_site: Path) -> None:
+    """Material's search plugin segments Chinese with jieba and joins words with U+200B;
+    if jieba fails to import (e.g. setuptools ≥ 81 without pkg_resources) it silently
+    builds an unsegmented index. That must fail the build's tests, not the readers."""
+    import json
+
+    index = json.loads((seed_site / "search" / "search_index.json").read_text("utf-8"))
+    article = next(d for d in index["docs"] if d["location"].startswith("articles/") and "飞地" in d["text"])
+    assert "\u200b飞地\u200b经济\u200b" in article["text"]  # jieba's precise mode cuts 飞地 | 经济
