@@ -1,24 +1,28 @@
 """Entity pages: one page per place, topic, organisation and person, and an index per kind.
 
-Generated as plain Markdown (Material's tags plugin would make 1.4 MB listing pages
-at 5,000 articles).  Each entity page lists every article that mentions it — date,
-title, column — with a one-line keyword-in-context snippet.  Index pages are sorted
-by pinyin with letter headings; places are also shown as a tree.
+Pure functions of the article list.  Each entity page has a short header (for a
+place: its level, parent chain and children) and then every article that mentions
+it — date, title, column — with a one-line keyword-in-context snippet.  Each kind
+has an index sorted by pinyin (pypinyin) with letter headings; places also as a
+tree.  Plain Markdown, not Material's tags plugin (its listing pages grow to
+megabytes at a few thousand articles).
+
+Every piece of newspaper text goes through ``md_escape_inline`` so a title with
+``[``, ``*`` or ``<script>`` renders literally.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import Callable, Iterable, Sequence
 
-from pypinyin import Style, lazy_pinyin
-
-from .entities import entity_slug, index
-from .linking import place_label
+from .entities import ROOT_PLACE, Entities, entity_slug, index, pinyin_words
 from .mdtext import md_escape_inline
 from .metadata import article_path, rel
-from .model import Article
+from .model import Article, Paragraph
 
 KINDS = {
     "place": ("places", "地点"),
@@ -26,12 +30,20 @@ KINDS = {
     "organization": ("organizations", "机构"),
     "person": ("people", "人物"),
 }
-LEVEL_NAMES = {"city": "地级市", "county": "县级行政区", "town": "乡镇/街道", "village": "村/社区",
-               "zone": "功能区", "named": "地名"}
-SNIPPET = 18  # characters of context on each side
+LEVEL_NAMES = {"city": "地级市", "county": "县级行政区", "zone": "功能区", "town": "乡镇/街道",
+               "village": "村/社区", "named": "地名"}
+SNIPPET = 18  # characters of context on each side of the keyword
+RELATED_MIN, RELATED_MAX = 3, 5
+COMMON_ENTITY = 200  # an entity in more articles than this says little about relatedness
+
+UrlOf = Callable[[Article], str]
 
 
+# ---------------------------------------------------------------------------
+# names, paths, ordering
+# ---------------------------------------------------------------------------
 def entity_path(kind: str, key: str) -> str:
+    """Docs-relative path of an entity's page: ``places/jiu-dao-ling-zhen.md``."""
     return f"{KINDS[kind][0]}/{entity_slug(kind, key)}.md"
 
 
@@ -39,129 +51,347 @@ def display_name(kind: str, key: str) -> str:
     return key.rsplit("/", 1)[-1] if kind == "place" else key
 
 
-@lru_cache(maxsize=65536)
-def pinyin_key(name: str) -> tuple[tuple[str, ...], str]:
-    return tuple(lazy_pinyin(name, errors=lambda s: list(s))), name
-
-
-def letter(name: str) -> str:
-    first = lazy_pinyin(name[:1], style=Style.FIRST_LETTER, errors=lambda s: list(s))
-    ch = (first[0][:1] if first and first[0] else "#").upper()
+def letter(name: str, kind: str = "") -> str:
+    """Index heading for a name: the first letter of its pinyin, ``#`` for anything else."""
+    words = pinyin_words(name[:2] if kind == "person" else name[:1], kind)
+    ch = words[0][:1].upper() if words else "#"
     return ch if "A" <= ch <= "Z" else "#"
+
+
+def pinyin_key(name: str, kind: str = "") -> tuple:
+    """Sort key: letters A–Z first, then ``#``; by pinyin syllables, then by the characters."""
+    return (letter(name, kind) == "#", pinyin_words(name, kind), name)
+
+
+def _title(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # JSON is YAML: safe for any name
+
+
+# ---------------------------------------------------------------------------
+# who mentions what
+# ---------------------------------------------------------------------------
+def _people(art: Article) -> list[str]:
+    return art.people or list(dict.fromkeys(art.authors + art.photographers))
+
+
+def article_entities(art: Article) -> list[tuple[str, str]]:
+    return ([("place", p) for p in art.places] + [("topic", t) for t in art.topics]
+            + [("organization", o) for o in art.organizations] + [("person", p) for p in _people(art)])
+
+
+def _surfaces(kind: str, key: str) -> list[str]:
+    """Printed forms to look for when an article has no recorded offset for an entity."""
+    idx = index()
+    name = display_name(kind, key)
+    forms = {name}
+    if kind == "place":
+        forms |= idx.place_aliases.get(key, set())
+    elif kind == "topic":
+        forms |= {s for s, c in idx.topics.items() if c == key}
+    elif kind == "organization":
+        forms |= {s for s, c in idx.org_aliases.items() if c == key}
+    return sorted(forms, key=len, reverse=True)
+
+
+def _snippet_at(text: str, start: int, end: int) -> str:
+    before = text[max(0, start - SNIPPET):start]
+    after = text[end:end + SNIPPET]
+    return ("…" if start > SNIPPET else "") + md_escape_inline(before) + "**" + md_escape_inline(text[start:end]) \
+        + "**" + md_escape_inline(after) + ("…" if end + SNIPPET < len(text) else "")
+
+
+def kwic(art: Article, kind: str, key: str) -> str:
+    """One line of keyword in context (Markdown), or ``''``: the first body mention,
+    else the first printed form found in headline, 核心提示, body, captions or 链接 box."""
+    if kind == "person":
+        roles = (["文"] if key in art.authors else []) + (["摄影"] if key in art.photographers else [])
+        return "署名：" + "、".join(roles) if roles else ""
+    for para, start, end, k, name in art.mentions:
+        if k == kind and name == key and para < len(art.body):
+            return _snippet_at(art.body[para].text, start, end)
+    texts = ([art.title, art.kicker, art.subtitle] + [p.text for p in art.summary] + [p.text for p in art.body]
+             + [c.text for c in art.captions] + [art.sidebar_title] + [p.text for p in art.sidebar])
+    forms = _surfaces(kind, key)
+    for text in texts:
+        for form in forms:
+            at = text.find(form) if text else -1
+            if at >= 0:
+                return _snippet_at(text, at, at + len(form))
+    return ""
 
 
 @dataclass
 class _Entry:
     articles: list[Article] = field(default_factory=list)
-    snippets: dict[str, str] = field(default_factory=dict)  # article slug → snippet Markdown
 
 
 def _entries(articles: list[Article]) -> dict[tuple[str, str], _Entry]:
     entries: dict[tuple[str, str], _Entry] = defaultdict(_Entry)
     for art in articles:
-        keys = ([("place", p) for p in art.places] + [("topic", t) for t in art.topics]
-                + [("organization", o) for o in art.organizations] + [("person", p) for p in art.people])
-        for key in keys:
+        for key in dict.fromkeys(article_entities(art)):
             entries[key].articles.append(art)
-        for para, start, end, kind, key in art.mentions:
-            snippets = entries[(kind, key)].snippets
-            if art.slug not in snippets:
-                text = art.body[para].text
-                before = text[max(0, start - SNIPPET):start]
-                after = text[end:end + SNIPPET]
-                snippets[art.slug] = ("…" if start > SNIPPET else "") + md_escape_inline(before) + "**" + \
-                    md_escape_inline(text[start:end]) + "**" + md_escape_inline(after) + ("…" if end + SNIPPET < len(text) else "")
-    return entries
-
-
-def _article_line(art: Article, from_doc: str, snippet: str) -> str:
-    date = art.date.isoformat() if art.date else "日期不详"
-    column = f" · {md_escape_inline(art.column)}" if art.column else ""
-    line = f"- {date} · [{md_escape_inline(art.title or '（无标题）')}]({rel(from_doc, article_path(art))}){column}"
-    return line + (f"  \n  {snippet}" if snippet else "")
-
-
-def _place_header(key: str, doc: str, have: set[str]) -> list[str]:
-    places = index().places
-    place = places.get("锦州市/" + key)
-    lines: list[str] = []
-    if place is None:
-        return lines
-    lines.append(f"- 类别：{LEVEL_NAMES.get(place.level, place.level)}")
-    chain = []
-    for depth in range(1, len(place.path) - 1):
-        parent = place_label("/".join(place.path[: depth + 1]))
-        name = md_escape_inline(place.path[depth])
-        chain.append(f"[{name}]({rel(doc, entity_path('place', parent))})" if parent in have else name)
-    lines.append("- 上级：" + " › ".join(["锦州市", *chain]))
-    children = sorted((p for p in places.values() if p.path[:-1] == place.path), key=lambda p: pinyin_key(p.name))
-    if children:
-        linked = [f"[{md_escape_inline(c.name)}]({rel(doc, entity_path('place', place_label(c.key)))})"
-                  for c in children if place_label(c.key) in have]
-        rest = len(children) - len(linked)
-        lines.append("- 下辖：" + ("、".join(linked) if linked else "") + (f"（另有 {rest} 处本档案尚无报道）" if rest else ""))
-    return lines
-
-
-def entity_pages(articles: list[Article]) -> dict[str, str]:
-    """docs-relative path → Markdown, for every entity page and the four index pages."""
-    entries = _entries(articles)
     # every ancestor of a mentioned place gets a page too, so the hierarchy can be walked
     for kind, key in list(entries):
         if kind == "place":
             parts = key.split("/")
             for depth in range(1, len(parts)):
                 entries.setdefault(("place", "/".join(parts[:depth])), _Entry())
+    return entries
+
+
+def _date_order(art: Article) -> tuple:
+    return (art.date is None, -(art.date.toordinal() if art.date else 0), art.source, art.index)
+
+
+def _article_line(art: Article, doc: str, url_of: UrlOf, snippet: str) -> str:
+    date = art.date.isoformat() if art.date else "日期不详"
+    column = f" · {md_escape_inline(art.column)}" if art.column else ""
+    line = f"- {date} · [{md_escape_inline(art.title or '（无标题）')}]({rel(doc, url_of(art))}){column}"
+    return line + (f"  \n  {snippet}" if snippet else "")
+
+
+# ---------------------------------------------------------------------------
+# headers
+# ---------------------------------------------------------------------------
+def _link(doc: str, kind: str, key: str) -> str:
+    return f"[{md_escape_inline(display_name(kind, key))}]({rel(doc, entity_path(kind, key))})"
+
+
+def _place_header(key: str, doc: str, have: set[str]) -> list[str]:
+    idx = index()
+    place = idx.places.get(key) or idx.register(key)
+    lines = [f"- 类别：{LEVEL_NAMES.get(place.level, place.level)}"]
+    chain = [ROOT_PLACE]
+    for depth in range(1, len(place.path) - 1):
+        parent = "/".join(place.path[1:depth + 1])
+        chain.append(_link(doc, "place", parent) if parent in have else md_escape_inline(place.path[depth]))
+    lines.append("- 上级：" + " › ".join(chain))
+    children = sorted(idx.children.get(key, []), key=lambda k: pinyin_key(display_name("place", k)))
+    if children:
+        linked = [_link(doc, "place", c) for c in children if c in have]
+        rest = len(children) - len(linked)
+        lines.append("- 下辖：" + "、".join(linked) + (f"（另有 {rest} 处本档案尚无报道）" if rest else ""))
+    aliases = sorted(idx.place_aliases.get(key, set()) - {place.name}, key=pinyin_key)
+    if aliases:
+        lines.append("- 又作：" + "、".join(md_escape_inline(a) for a in aliases))
+    if place.code:
+        lines.append(f"- 区划代码：{md_escape_inline(place.code)}")
+    return lines
+
+
+def _topic_header(key: str) -> list[str]:
+    idx = index()
+    info = idx.topic_info.get(key) or {}
+    lines = []
+    if info.get("description"):
+        lines.append(md_escape_inline(str(info["description"])))
+        lines.append("")
+    aliases = sorted({s for s, c in idx.topics.items() if c == key and s != key}, key=pinyin_key)
+    if aliases:
+        lines.append("- 又作：" + "、".join(md_escape_inline(a) for a in aliases))
+    return lines
+
+
+def _org_header(key: str) -> list[str]:
+    aliases = sorted({s for s, c in index().org_aliases.items() if c == key and s != key}, key=pinyin_key)
+    return ["- 又作：" + "、".join(md_escape_inline(a) for a in aliases)] if aliases else []
+
+
+def _person_header(key: str, arts: list[Article]) -> list[str]:
+    wrote = sum(key in a.authors for a in arts)
+    shot = sum(key in a.photographers for a in arts)
+    parts = ([f"文 {wrote} 篇"] if wrote else []) + ([f"摄影 {shot} 篇"] if shot else [])
+    return ["- 署名：" + "，".join(parts)] if parts else []
+
+
+# ---------------------------------------------------------------------------
+# pages
+# ---------------------------------------------------------------------------
+def entity_pages(articles: list[Article], url_of: UrlOf | None = None) -> dict[str, str]:
+    """docs-relative path → Markdown, for every entity page and the four index pages.
+
+    ``url_of(article)`` is the docs-relative path of the article's page
+    (``articles/2020/11/foo.md``); by default ``metadata.article_path``."""
+    url_of = url_of or article_path
+    from .linking import register_entities
+
+    register_entities(articles)  # slugs must see every entity before any path is made
+    entries = _entries(articles)
     have_places = {key for kind, key in entries if kind == "place"}
     pages: dict[str, str] = {}
     for (kind, key), entry in entries.items():
         doc = entity_path(kind, key)
         name = display_name(kind, key)
         folder, label = KINDS[kind]
-        lines = ["---", f"title: {name}", "---", "", f"# {md_escape_inline(name)}", "",
+        lines = ["---", f"title: {_title(name)}", "---", "", f"# {md_escape_inline(name)}", "",
                  f"[← 全部{label}]({rel(doc, folder + '/index.md')})", ""]
-        if kind == "place":
-            lines += _place_header(key, doc, have_places) + [""]
-        ordered = sorted(entry.articles, key=lambda a: (a.date is None, -(a.date.toordinal() if a.date else 0), a.source, a.index))
-        lines.append(f"## 提及{md_escape_inline(name)}的文章（{len(ordered)} 篇）" if ordered else "本档案中尚无直接提及此处的文章。")
+        header = (_place_header(key, doc, have_places) if kind == "place" else _topic_header(key) if kind == "topic"
+                  else _org_header(key) if kind == "organization" else _person_header(key, entry.articles))
+        if header:
+            lines += header + [""]
+        ordered = sorted(entry.articles, key=_date_order)
+        verb = "署名" if kind == "person" else "提及"
+        lines.append(f"## {verb}{md_escape_inline(name)}的文章（{len(ordered)} 篇）" if ordered
+                     else "本档案中尚无直接提及此处的文章。")
         lines.append("")
-        lines += [_article_line(a, doc, entry.snippets.get(a.slug, "")) for a in ordered]
+        lines += [_article_line(a, doc, url_of, kwic(a, kind, key)) for a in ordered]
         pages[doc] = "\n".join(lines) + "\n"
     for kind, (folder, label) in KINDS.items():
-        keys = sorted((k for kd, k in entries if kd == kind), key=lambda k: pinyin_key(display_name(kind, k)))
-        doc = f"{folder}/index.md"
-        lines = ["---", f"title: {label}", "---", "", f"# {label}", "",
-                 f"共 {len(keys)} 个{label}，按拼音排序；括号内为提及的文章数。", ""]
-        if kind == "place" and keys:
-            lines += ["## 行政区划树", ""] + _tree(keys, doc, entries) + [""]
-            lines += ["## 按拼音", ""]
-        current = None
-        for key in keys:
-            first = letter(display_name(kind, key))
-            if first != current:
-                current = first
-                lines += ["", f"### {first}" if kind == "place" else f"## {first}", ""]
-            suffix = f" · {md_escape_inline(place_label(key.rsplit('/', 1)[0]))}" if kind == "place" and "/" in key else ""
-            lines.append(f"- [{md_escape_inline(display_name(kind, key))}]({rel(doc, entity_path(kind, key))})"
-                         f"（{len(entries[(kind, key)].articles)}）{suffix}")
-        pages[doc] = "\n".join(lines) + "\n"
+        pages[f"{folder}/index.md"] = _index_page(kind, entries)
     return pages
 
 
-def _tree(keys: list[str], doc: str, entries: dict) -> list[str]:
-    lines = []
-    for key in sorted(keys, key=lambda k: [pinyin_key(part) for part in k.split("/")]):
-        depth = key.count("/")
-        name = display_name("place", key)
-        lines.append("    " * depth + f"- [{md_escape_inline(name)}]({rel(doc, entity_path('place', key))})"
-                     f"（{len(entries[('place', key)].articles)}）")
-    return lines
+def _index_page(kind: str, entries: dict[tuple[str, str], _Entry]) -> str:
+    folder, label = KINDS[kind]
+    doc = f"{folder}/index.md"
+    keys = sorted((k for kd, k in entries if kd == kind), key=lambda k: pinyin_key(display_name(kind, k), kind))
+    lines = ["---", f"title: {_title(label)}", "---", "", f"# {label}", "",
+             f"共 {len(keys)} 个{label}，按拼音排序；括号内为{'署名' if kind == 'person' else '提及'}的文章数。", ""]
+    sub = "##"
+    if kind == "place" and keys:
+        lines += ["## 行政区划树", ""] + _tree(keys, doc, entries) + ["", "## 按拼音", ""]
+        sub = "###"
+    current = None
+    for key in keys:
+        name = display_name(kind, key)
+        first = letter(name, kind)
+        if first != current:
+            current = first
+            lines += ["", f"{sub} {first}", ""]
+        where = ""
+        if kind == "place":
+            parent = key.rsplit("/", 1)[0] if "/" in key else ""
+            where = f" · {md_escape_inline(parent.rsplit('/', 1)[-1])}" if parent else ""
+        lines.append(f"- {_link(doc, kind, key)}（{len(entries[(kind, key)].articles)}）{where}")
+    return "\n".join(lines) + "\n"
 
 
+def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry]) -> list[str]:
+    """Nested list: county → town → village, each level in pinyin order."""
+    ordered = sorted(keys, key=lambda k: [pinyin_key(part) for part in k.split("/")])
+    return ["    " * key.count("/") + f"- {_link(doc, 'place', key)}（{len(entries[('place', key)].articles)}）"
+            for key in ordered]
+
+
+# ---------------------------------------------------------------------------
+# article pages: tags, inline links, related stories
+# ---------------------------------------------------------------------------
 def entity_links(art: Article) -> dict[str, list[tuple[str, str]]]:
     """Label → [(name, docs-relative path)] for the tags block of an article page."""
     out: dict[str, list[tuple[str, str]]] = {}
-    for kind, values in (("place", art.places), ("topic", art.topics), ("organization", art.organizations), ("person", art.people)):
+    for kind, values in (("place", art.places), ("topic", art.topics), ("organization", art.organizations),
+                         ("person", _people(art))):
         if values:
             out[KINDS[kind][1]] = [(display_name(kind, v), entity_path(kind, v)) for v in values]
+    return out
+
+
+MentionTuple = tuple[int, int, int, str, str]  # (paragraph, start, end, kind, key), as Article.mentions
+
+
+def _paragraph(p: Paragraph | str | tuple[str, bool]) -> tuple[str, bool]:
+    if isinstance(p, Paragraph):
+        return p.text, p.heading
+    if isinstance(p, str):
+        return p, False
+    return p[0], bool(p[1])
+
+
+def _as_tuples(texts: list[str], entities: Entities | Iterable[MentionTuple]) -> list[MentionTuple]:
+    """Mentions as (paragraph, start, end, kind, key).  An ``Entities`` is taken to come
+    from ``match_entities("\\n".join(texts))``; nested mentions (a place inside an
+    organisation's name) are dropped."""
+    if not isinstance(entities, Entities):
+        return list(entities)
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    out = []
+    for m in entities.mentions:
+        if m.nested:
+            continue
+        para = max((i for i, s in enumerate(starts) if s <= m.start), default=0)
+        out.append((para, m.start - starts[para], m.end - starts[para], m.kind, m.key))
+    return out
+
+
+def link_first_mentions(paragraphs: Sequence[Paragraph | str | tuple[str, bool]],
+                        entities: Entities | Iterable[MentionTuple],
+                        url_for_entity: Callable[[str, str], str | None]) -> list[str]:
+    """Body paragraphs as inline Markdown, the first mention of each entity linked.
+
+    ``paragraphs``: ``model.Paragraph`` (or plain strings, or ``(text, heading)``).
+    ``entities``: ``Article.mentions`` tuples, or an ``Entities`` from
+    ``match_entities("\\n".join(texts))``.  ``url_for_entity(kind, key)`` gives the
+    link target (``None``: do not link).  Every paragraph is escaped with
+    ``md_escape_inline``; a heading is never linked (the entity's first mention in
+    a normal paragraph is); links never overlap, so none is inside another; a
+    mention whose offsets do not fit its paragraph is ignored.  The caller adds
+    block syntax (``## `` for headings)."""
+    paras = [_paragraph(p) for p in paragraphs]
+    texts = [t for t, _ in paras]
+    chosen: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    for para, start, end, kind, key in sorted(_as_tuples(texts, entities)):
+        if (kind, key) in seen or not 0 <= para < len(paras) or paras[para][1]:
+            continue
+        if not 0 <= start < end <= len(texts[para]):
+            continue
+        if any(start < e and s < end for s, e, _ in chosen[para]):
+            continue  # overlaps a link already placed
+        target = url_for_entity(kind, key)
+        if not target:
+            continue
+        seen.add((kind, key))
+        chosen[para].append((start, end, target))
+    out = []
+    for n, text in enumerate(texts):
+        pieces, pos = [], 0
+        for start, end, target in sorted(chosen.get(n, [])):
+            pieces.append(md_escape_inline(text[pos:start]))
+            pieces.append(f"[{md_escape_inline(text[start:end])}]({_url(target)})")
+            pos = end
+        pieces.append(md_escape_inline(text[pos:]))
+        out.append("".join(pieces))
+    return out
+
+
+def _url(target: str) -> str:
+    """A link target that cannot end the link early (our slugs are ASCII; be safe anyway)."""
+    return target.replace("\\", "/").replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
+
+
+def related_articles(articles: list[Article], k: int = RELATED_MAX) -> list[list[Article]]:
+    """For each article (same order), up to ``k`` others sharing the most places, topics
+    and organisations (people do not count: a reporter is not a subject).  Ties go to the
+    rarer shared entities, then the nearer date, then archive order.  Entities in more than
+    ``COMMON_ENTITY`` articles are ignored; an article sharing nothing gets none."""
+    keys = [set(article_entities(a)) - {("person", p) for p in _people(a)} for a in articles]
+    by_entity: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, ks in enumerate(keys):
+        for key in ks:
+            by_entity[key].append(i)
+    total = max(1, len(articles))
+    weight = {key: math.log((1 + total) / len(ids)) + 1 for key, ids in by_entity.items()}
+    out: list[list[Article]] = []
+    for i, art in enumerate(articles):
+        count: Counter[int] = Counter()
+        rarity: dict[int, float] = defaultdict(float)
+        for key in keys[i]:
+            ids = by_entity[key]
+            if len(ids) > COMMON_ENTITY:
+                continue
+            for j in ids:
+                if j != i:
+                    count[j] += 1
+                    rarity[j] += weight[key]
+        day = art.date.toordinal() if art.date else None
+
+        def order(j: int) -> tuple:
+            other = articles[j].date
+            gap = abs(other.toordinal() - day) if (other and day is not None) else 10 ** 9
+            return (-count[j], -round(rarity[j], 9), gap, j)
+
+        out.append([articles[j] for j in sorted(count, key=order)[:k]])
     return out

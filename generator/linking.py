@@ -1,12 +1,10 @@
 """Attaching entities to articles: what each story mentions, where, and its relatives.
 
-Runs after cleaning, on the cleaned text.  Places are stored as their path below
-锦州市 (``义县/九道岭镇/四方台村``) so that two villages of the same name stay apart.
+Runs after cleaning, on the cleaned text.  Places are stored as their key: the path
+below 锦州市 (``义县/九道岭镇/四方台村``), so two villages of the same name stay apart.
 """
 
 from __future__ import annotations
-
-from collections import Counter, defaultdict
 
 from .entities import ROOT_PLACE, index, match_entities
 from .model import Article
@@ -15,34 +13,40 @@ RELATED_MAX = 5
 
 
 def place_label(key: str) -> str:
-    """``锦州市/义县/九道岭镇`` → ``义县/九道岭镇`` (the root is implied)."""
+    """``锦州市/义县/九道岭镇`` → ``义县/九道岭镇`` (keys are already below the root)."""
     return key[len(ROOT_PLACE) + 1:] if key.startswith(ROOT_PLACE + "/") else key
 
 
 def attach_entities(art: Article) -> None:
-    """Fill places, topics, organisations, people and body mention offsets of one article."""
+    """Fill places, topics, organisations, people and the body mention offsets of one article.
+
+    Headline, kicker, subtitle and 核心提示 come first (they often name the county the
+    body's villages belong to), then the body, then captions and the 链接 box.  Only
+    body mentions outside headings and outside another name (a place inside an
+    organisation's name) are kept in ``art.mentions`` — those are what inline links use."""
     head = "\n".join(filter(None, [art.kicker, art.title, art.subtitle] + [p.text for p in art.summary]))
     body = [p.text for p in art.body]
     tail = "\n".join([c.text for c in art.captions] + [art.sidebar_title] + [p.text for p in art.sidebar])
     text = head + "\n" + "\n".join(body) + "\n" + tail
     found = match_entities(text)
-    art.places = [place_label(k) for k in found.places]
+    art.places = found.place_keys
     art.topics = list(found.topics)
     art.organizations = list(found.organizations)
     art.people = list(dict.fromkeys(art.authors + art.photographers))
-    # mention offsets inside body paragraphs (never headings), for inline links
     offset = len(head) + 1
     spans: list[tuple[int, int]] = []
-    for n, para in enumerate(body):
+    for para in body:
         spans.append((offset, offset + len(para)))
         offset += len(para) + 1
     art.mentions = []
+    n = 0
     for m in found.mentions:
-        for n, (a, b) in enumerate(spans):
-            if a <= m.start and m.end <= b and not art.body[n].heading:
-                key = place_label(m.name) if m.kind == "place" else m.name
-                art.mentions.append((n, m.start - a, m.end - a, m.kind, key))
-                break
+        if m.nested:
+            continue
+        while n < len(spans) and spans[n][1] < m.start:
+            n += 1
+        if n < len(spans) and spans[n][0] <= m.start and m.end <= spans[n][1] and not art.body[n].heading:
+            art.mentions.append((n, m.start - spans[n][0], m.end - spans[n][0], m.kind, m.key))
 
 
 def entity_keys(art: Article) -> set[tuple[str, str]]:
@@ -51,29 +55,25 @@ def entity_keys(art: Article) -> set[tuple[str, str]]:
 
 
 def attach_related(articles: list[Article], limit: int = RELATED_MAX) -> None:
-    """3–5 related stories per article: those sharing the most places, topics and organisations."""
-    by_entity: dict[tuple[str, str], list[int]] = defaultdict(list)
-    keys = [entity_keys(a) for a in articles]
-    for i, ks in enumerate(keys):
-        for k in ks:
-            by_entity[k].append(i)
-    for i, art in enumerate(articles):
-        shared: Counter[int] = Counter()
-        for k in keys[i]:
-            if len(by_entity[k]) > 200:  # too common to say two stories are related
-                continue
-            for j in by_entity[k]:
-                if j != i:
-                    shared[j] += 1
-        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], articles[kv[0]].date is None,
-                                                        -(articles[kv[0]].date.toordinal() if articles[kv[0]].date else 0), kv[0]))
-        art.related = [articles[j] for j, _ in ranked[:limit]]
+    """Up to ``limit`` related stories per article (``entity_pages.related_articles``)."""
+    from .entity_pages import related_articles
+
+    for art, related in zip(articles, related_articles(articles, k=limit)):
+        art.related = related
 
 
-def register_places(articles: list[Article]) -> None:
-    """Make places found by rule in worker processes known to this process's index too
-    (entity pages need their level and parent)."""
+def register_entities(articles: list[Article]) -> None:
+    """Make every entity of the corpus known to this process's index: places found by rule
+    in worker processes (entity pages need their level and parent), and every key of
+    every kind for the slug collision check.  Call once after all articles are linked
+    and before any page is rendered (``build.collect`` does, via ``register_places``)."""
     idx = index()
     for art in articles:
-        for label in art.places:
-            idx.register(ROOT_PLACE + "/" + label)
+        for key in art.places:
+            idx.register(place_label(key))
+    idx.register_keys("topic", {t for a in articles for t in a.topics})
+    idx.register_keys("organization", {o for a in articles for o in a.organizations})
+    idx.register_keys("person", {p for a in articles for p in (a.people or a.authors + a.photographers)})
+
+
+register_places = register_entities  # the name build.py calls
