@@ -229,7 +229,7 @@ def pinyin_words(name: str, kind: str = "") -> tuple[str, ...]:
 
 def _slug_base(kind: str, key: str) -> str:
     name = key.rsplit("/", 1)[-1] if kind == "place" else key
-    return "-".join(pinyin_words(name, kind)[:12]) or kind
+    return "-".join(pinyin_words(name, kind)[:20]) or kind
 
 
 def _hash6(kind: str, key: str) -> str:
@@ -516,6 +516,8 @@ class EntityIndex:
         """Right after a county/town: its town printed short (八道壕), or an unknown child (新发现村)."""
         if parent.level in ("county", "zone"):
             for n in self.town_short_lengths.get(text[pos:pos + 1], ()):
+                if pos + n > len(text):
+                    continue
                 for cand in self.town_short.get(text[pos:pos + n], ()):
                     if cand.path[:-1] == parent.path:
                         return cand, pos + n, "short-name"
@@ -592,7 +594,7 @@ class EntityIndex:
             if i >= org_until and ch in self.org_prefixes:
                 org = self._org_forward(text, i)
                 if org:
-                    longest = next((k for k in lengths.get(ch, ()) if text[i:i + k] in surfaces), 0)
+                    longest = next((k for k in lengths.get(ch, ()) if i + k <= n and text[i:i + k] in surfaces), 0)
                     if org[1] > i + longest:
                         add("organization", org[0], i, org[1], "prefix-suffix")
                         org_until = floor = org[1]
@@ -601,7 +603,7 @@ class EntityIndex:
             table, table_lengths = (place_surfaces, place_lengths) if inside else (surfaces, lengths)
             best = None
             for k in table_lengths.get(ch, ()):
-                if text[i:i + k] in table and (not inside or i + k <= org_until):
+                if i + k <= n and text[i:i + k] in table and (not inside or i + k <= org_until):
                     best = text[i:i + k]
                     break
             if best is not None:
@@ -632,7 +634,7 @@ class EntityIndex:
             if towns:
                 hit = None
                 for k in self.village_short_lengths.get(ch, ()):
-                    cands = self.village_short.get(text[i:i + k])
+                    cands = self.village_short.get(text[i:i + k]) if i + k <= n else None
                     if cands:
                         under = [c for c in cands if c.path[:-1] in towns]
                         place = self._pick(under, context, require_ancestor=True) if under else None

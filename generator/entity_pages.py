@@ -266,11 +266,32 @@ def _index_page(kind: str, entries: dict[tuple[str, str], _Entry]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_LEVEL_RANK = {"county": 0, "zone": 1, "town": 2, "village": 3, "named": 4}
+
+
 def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry]) -> list[str]:
-    """Nested list: county → town → village, each level in pinyin order."""
-    ordered = sorted(keys, key=lambda k: [pinyin_key(part) for part in k.split("/")])
-    return ["    " * key.count("/") + f"- {_link(doc, 'place', key)}（{len(entries[('place', key)].articles)}）"
-            for key in ordered]
+    """Nested list: county → town → village; at each level divisions first (counties, then
+    zones; towns; villages), then named places, each group in pinyin order."""
+    idx = index()
+    present = set(keys)
+    children: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        parent = key.rsplit("/", 1)[0] if "/" in key else ""
+        children[parent if parent in present else ""].append(key)
+
+    def rank(key: str) -> tuple:
+        place = idx.places.get(key)
+        return (_LEVEL_RANK.get(place.level if place else "", 5), pinyin_key(display_name("place", key)))
+
+    lines: list[str] = []
+
+    def walk(parent: str, depth: int) -> None:
+        for key in sorted(children.get(parent, []), key=rank):
+            lines.append("    " * depth + f"- {_link(doc, 'place', key)}（{len(entries[('place', key)].articles)}）")
+            walk(key, depth + 1)
+
+    walk("", 0)
+    return lines
 
 
 # ---------------------------------------------------------------------------
@@ -333,7 +354,7 @@ def link_first_mentions(paragraphs: Sequence[Paragraph | str | tuple[str, bool]]
     texts = [t for t, _ in paras]
     chosen: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
-    for para, start, end, kind, key in sorted(_as_tuples(texts, entities)):
+    for para, start, end, kind, key in sorted(_as_tuples(texts, entities), key=lambda m: (m[0], m[1], -m[2])):
         if (kind, key) in seen or not 0 <= para < len(paras) or paras[para][1]:
             continue
         if not 0 <= start < end <= len(texts[para]):
