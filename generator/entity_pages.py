@@ -13,9 +13,10 @@ Every piece of newspaper text goes through ``md_escape_inline`` so a title with
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
@@ -395,24 +396,23 @@ def related_articles(articles: list[Article], k: int = RELATED_MAX) -> list[list
             by_entity[key].append(i)
     total = max(1, len(articles))
     weight = {key: math.log((1 + total) / len(ids)) + 1 for key, ids in by_entity.items()}
+    days = [a.date.toordinal() if a.date else None for a in articles]
+    far = 10 ** 9
     out: list[list[Article]] = []
-    for i, art in enumerate(articles):
-        count: Counter[int] = Counter()
-        rarity: dict[int, float] = defaultdict(float)
-        for key in keys[i]:
+    for i in range(len(articles)):
+        count: dict[int, int] = {}
+        rarity: dict[int, float] = {}
+        for key in sorted(keys[i]):  # fixed order: equal sets give equal float sums
             ids = by_entity[key]
             if len(ids) > COMMON_ENTITY:
                 continue
+            w = weight[key]
             for j in ids:
                 if j != i:
-                    count[j] += 1
-                    rarity[j] += weight[key]
-        day = art.date.toordinal() if art.date else None
-
-        def order(j: int) -> tuple:
-            other = articles[j].date
-            gap = abs(other.toordinal() - day) if (other and day is not None) else 10 ** 9
-            return (-count[j], -round(rarity[j], 9), gap, j)
-
-        out.append([articles[j] for j in sorted(count, key=order)[:k]])
+                    count[j] = count.get(j, 0) + 1
+                    rarity[j] = rarity.get(j, 0.0) + w
+        day = days[i]
+        ranked = heapq.nsmallest(k, [(-c, -rarity[j], abs(days[j] - day) if (day is not None and days[j] is not None) else far, j)
+                                     for j, c in count.items()])
+        out.append([articles[j] for *_, j in ranked])
     return out
