@@ -245,7 +245,7 @@ def entity_slug(kind: str, key: str) -> str:
     only changes if an entity with the same pinyin is added later."""
     base = _slug_base(kind, key)
     others = index().slug_groups.get(kind, {}).get(base, ())
-    if any(k != key for k in others):
+    if base == "index" or any(k != key for k in others):  # index.md is the kind's index page
         return f"{base}-{_hash6(kind, key)}"
     return base
 

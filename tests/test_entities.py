@@ -182,6 +182,7 @@ def test_slugs_are_ascii_stable_and_hashed_only_on_collision() -> None:
     for key in list(index().places)[:300]:
         assert re.fullmatch(r"[a-z0-9-]+", entity_slug("place", key))
     assert re.fullmatch(r"[a-z0-9-]+", entity_slug("topic", "8+3产业布局"))
+    assert entity_slug("organization", "Index") != "index"  # never the index page's name
 
 
 def test_person_names_read_surnames_as_surnames() -> None:
