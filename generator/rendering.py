@@ -16,7 +16,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .config import DATA_DIR, load_yaml
-from .entity_pages import entity_links, entity_path
+from .entity_pages import entity_links, entity_path, link_first_mentions
 from .mdtext import html_escape, md_escape_inline
 from .metadata import article_path, front_matter, raw_path, rel, source_path
 from .model import Article
@@ -71,32 +71,6 @@ def page_log_counts(articles: list[Article], furniture: list) -> Counter[str]:
     return counts
 
 
-def body_markdown(art: Article, link_for) -> list[str]:
-    """Body paragraphs as Markdown, the first mention of each entity linked to its page.
-
-    Headings are never linked, and mentions never overlap, so a link is never put
-    inside a headline or inside another link."""
-    firsts: dict[int, list[tuple[int, int, str]]] = {}
-    seen: set[tuple[str, str]] = set()
-    for para, start, end, kind, key in art.mentions:
-        if (kind, key) in seen or art.body[para].heading:
-            continue
-        seen.add((kind, key))
-        firsts.setdefault(para, []).append((start, end, link_for(kind, key)))
-    out = []
-    for n, p in enumerate(art.body):
-        text, pieces, pos = p.text, [], 0
-        for start, end, target in sorted(firsts.get(n, [])):
-            if start < pos:
-                continue
-            pieces.append(md_escape_inline(text[pos:start]))
-            pieces.append(f"[{md_escape_inline(text[start:end])}]({target})")
-            pos = end
-        pieces.append(md_escape_inline(text[pos:]))
-        out.append(("## " if p.heading else "") + "".join(pieces))
-    return out
-
-
 def render_article(art: Article, previous: Article | None = None, following: Article | None = None) -> str:
     """One story's page; ``previous``/``following`` are its neighbours in date order."""
     path = article_path(art)
@@ -109,7 +83,8 @@ def render_article(art: Article, previous: Article | None = None, following: Art
         previous=previous and {"title": previous.title or "（无标题）", "link": rel(path, article_path(previous)), "date": previous.date},
         following=following and {"title": following.title or "（无标题）", "link": rel(path, article_path(following)), "date": following.date},
         timeline_link=rel(path, "timeline/index.md"),
-        body_md=body_markdown(art, lambda kind, key: rel(path, entity_path(kind, key))),
+        body_md=[("## " if p.heading else "") + text for p, text in zip(
+            art.body, link_first_mentions(art.body, art.mentions, lambda kind, key: rel(path, entity_path(kind, key))))],
         tags=[(label, [(name, rel(path, target)) for name, target in items]) for label, items in entity_links(art).items()],
         related=[{"title": r.title or "（无标题）", "link": rel(path, article_path(r)), "date": r.date, "column": r.column} for r in art.related],
         log_counts=summary,
