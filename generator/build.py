@@ -27,6 +27,7 @@ from .metadata import article_path, assign_slugs, catalogue_record, raw_path, so
 from .model import Article, Problem, SourcePage
 from .reading import read_pages
 from .rendering import page_log_counts, render_article, render_home, render_source, render_sources_index
+from .search import archive_index, article_words
 from .segmenting import PageLayout, segment
 from .timeline import neighbours, timeline_pages
 
@@ -120,6 +121,7 @@ def process_page(page: SourcePage, override_date: _dt.date | None) -> _PageWork:
     for art in layout.articles:
         art.date, art.date_inferred = work.result.date, work.result.date_inferred
         attach_entities(art)
+        art.words = article_words(art)
     return work
 
 
@@ -215,6 +217,8 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         files[raw_path(page.name)] = page.raw
     put("sources/index.md", render_sources_index(sources, [str(p) for p in archive.problems]))
     put("index.md", render_home(SITE_TITLE, articles, len(archive.pages)))
+    for path, data in archive_index(articles).files.items():
+        files[path] = data
     catalogue = [catalogue_record(a) for a in articles]
     put("data/articles.json", json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")
     if ASSETS_DIR.is_dir():

@@ -126,7 +126,8 @@ class _Entry:
     articles: list[Article] = field(default_factory=list)
 
 
-def _entries(articles: list[Article]) -> dict[tuple[str, str], _Entry]:
+def entity_entries(articles: list[Article]) -> dict[tuple[str, str], _Entry]:
+    """(kind, key) → the articles naming it: one entry per entity page (pages and search share it)."""
     entries: dict[tuple[str, str], _Entry] = defaultdict(_Entry)
     for art in articles:
         for key in dict.fromkeys(article_entities(art)):
@@ -217,7 +218,7 @@ def entity_pages(articles: list[Article], url_of: UrlOf | None = None) -> dict[s
     from .linking import register_entities
 
     register_entities(articles)  # slugs must see every entity before any path is made
-    entries = _entries(articles)
+    entries = entity_entries(articles)
     have_places = {key for kind, key in entries if kind == "place"}
     pages: dict[str, str] = {}
     for (kind, key), entry in entries.items():

@@ -1,0 +1,309 @@
+"""The build-time half of the archive's own search.
+
+Why not Material's search: it rebuilds a lunr index in the browser on every
+load (143 MB of JSON at 10,000 articles), drops the last word of a Chinese
+query, ORs the rest and only matches word prefixes.  Why not a prebuilt lunr
+index either: lunr.py's index for the 1,000-article corpus serialises to tens
+of megabytes, and lunr.js must read all of it before the first result.
+
+What we ship instead (under ``search/`` of the site; the browser half is
+``theme/assets/javascripts/archive-search.js``):
+
+* an inverted index of NFKC-normalised *character unigrams and bigrams* of
+  Chinese text (and whole ASCII words/numbers), split by a hash of the token into
+  shards of ~``SHARD_BYTES``; a query downloads only the shards of its own
+  tokens, so the bytes before the first result do not grow with the archive.
+  Bigrams make every word, sub-word (``道岭`` in 九道岭镇) and phrase findable;
+  unigrams make single characters findable.
+* for each token two posting lists: documents where it occurs in a *strong*
+  field (headline, kicker, subtitle, column, topics, places, organisations) and
+  documents where it occurs only in the text.  Ranking is "how many query words
+  are in strong fields", then document order, which is newest first.
+* the *word list* from jieba (precise mode, with the archive's own dictionary of
+  places, topics, organisations and names added), stored with the bigram each
+  word starts with.  The browser splits a query into words with it (fewest
+  words, no guessing), so ``锦州乡村振兴`` means 锦州 AND 乡村振兴 — the same words
+  jieba found when it read the articles.
+* document metadata (URL, headline, date, column, a teaser) in chunks of
+  ``CHUNK_DOCS``, loaded only for the documents a query returns.
+
+Every file is a JavaScript file calling a global function, so the same files
+load with ``importScripts`` in a worker over HTTP and through the iframe-worker
+shim from ``file://``, where ``fetch`` is not allowed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .model import Article
+
+SHARD_BYTES = 48_000  # aim per shard: a few shards per query, a few dozen KB each
+CHUNK_DOCS = 500  # documents per metadata chunk
+TEASER_CHARS = 60
+FORMAT = 1  # bump when the file layout changes; the worker refuses other versions
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_WORD_RUN = re.compile(r"[0-9a-z]+(?:\.[0-9]+)*")
+_CJK_WORD = re.compile(f"^[{_CJK}]{{2,}}$")
+
+# varint alphabet: a value is written in base 32, high digits first; the last
+# digit comes from TERMINAL, the others from MORE (both sets are JSON-safe).
+TERMINAL = "0123456789abcdefghijklmnopqrstuv"
+MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
+
+
+@dataclass
+class SearchDoc:
+    """One search result: an article or an entity page (never a 版面 page)."""
+
+    location: str  # site-relative URL
+    title: str
+    date: str  # YYYY-MM-DD, "" when unknown
+    tags: list[str]  # shown under the result
+    teaser: str
+    strong: str  # matches here rank first
+    weak: str = ""
+    order: tuple = ()  # documents are numbered in this order: it breaks ties
+
+
+@dataclass
+class SearchIndex:
+    files: dict[str, bytes]  # site-relative path → content
+    docs: int
+    tokens: int
+    words: int
+    shards: int
+    postings: int = 0
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+def normalise(text: str) -> str:
+    """NFKC + lower case, the same in the worker (``String.normalize('NFKC')``):
+    full-width letters and digits match their ASCII forms."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokens(text: str) -> set[str]:
+    """Index terms of a text: every CJK character and character pair, every ASCII word."""
+    text = normalise(text)
+    out: set[str] = set()
+    for run in _CJK_RUN.findall(text):
+        out.update(run)
+        out.update(run[i:i + 2] for i in range(len(run) - 1))
+    out.update(_WORD_RUN.findall(text))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# segmentation
+# ---------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _tokenizer():
+    """jieba with the archive's names added, once per process.
+
+    jieba keeps its parsed dictionary in a cache file (``jieba.cache`` in the temp
+    folder), so a worker process starts in about a second, not five."""
+    import logging
+
+    import jieba
+
+    from .entities import index
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    for name in archive_dictionary(index()):
+        tk.add_word(name, freq=max(tk.suggest_freq(name, tune=False), 1000))
+    return tk
+
+
+def archive_dictionary(idx) -> set[str]:
+    """Names the archive knows (gazetteer places and their printed forms, topics,
+    organisations): jieba must keep each one whole."""
+    names = set(idx.surfaces) | {place.name for place in idx.places.values()}
+    return {n for n in names if _CJK_WORD.match(n)}
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """jieba's words (two or more CJK characters) in the texts."""
+    tk = _tokenizer()
+    out: set[str] = set()
+    for text in texts:
+        if text:
+            out.update(w for w in tk.cut(normalise(text), HMM=False) if len(w) > 1 and _CJK_WORD.match(w))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# documents
+# ---------------------------------------------------------------------------
+def _strong_texts(art: Article) -> list[str]:
+    from .linking import place_label
+
+    return [art.title, art.kicker, art.subtitle, art.column, *art.topics,
+            *(place_label(p).replace("/", " ") for p in art.places), *art.organizations]
+
+
+def _weak_texts(art: Article) -> list[str]:
+    return [*(p.text for p in art.summary), *(p.text for p in art.body), *(c.text for c in art.captions),
+            art.sidebar_title, *(p.text for p in art.sidebar), *art.authors, *art.photographers]
+
+
+def article_words(art: Article) -> list[str]:
+    """The article's words for the query-side word list (run in the page workers)."""
+    return sorted(words_of(_strong_texts(art) + _weak_texts(art)) | {n for n in art.authors + art.photographers
+                                                                     if _CJK_WORD.match(n)})
+
+
+def _teaser(art: Article) -> str:
+    for para in [*art.summary, *art.body]:
+        if not para.heading and para.text.strip():
+            text = para.text.strip()
+            return text if len(text) <= TEASER_CHARS else text[:TEASER_CHARS] + "…"
+    return ""
+
+
+def article_doc(art: Article, location: str) -> SearchDoc:
+    date = art.date.isoformat() if art.date else ""
+    title = " ".join(t for t in (art.title, art.subtitle) if t) or "（无标题）"
+    tags = [t for t in (date or "日期不详", art.column) if t]
+    order = (1, -(art.date.toordinal() if art.date else 0), art.date is None, art.source, art.index)
+    return SearchDoc(location, title, date, tags, _teaser(art), " ".join(t for t in _strong_texts(art) if t),
+                     " ".join(t for t in _weak_texts(art) if t), order)
+
+
+def entity_doc(kind_label: str, name: str, aliases: Iterable[str], location: str, count: int) -> SearchDoc:
+    """An entity page is found by its name (and printed variants), never by the
+    article titles it lists, which would make it match almost anything."""
+    teaser = f"{kind_label}：本档案中 {count} 篇文章" if count else f"{kind_label}：上级地名"
+    return SearchDoc(location, name, "", [kind_label], teaser, " ".join([name, *sorted(aliases)]), "", (0, -count, name))
+
+
+def archive_docs(articles: list[Article]) -> list[SearchDoc]:
+    """Every article and entity page as a search document."""
+    from .entities import index
+    from .entity_pages import KINDS, display_name, entity_entries, entity_path
+    from .metadata import article_url
+
+    docs = [article_doc(art, article_url(art)) for art in articles]
+    aliases = index().place_aliases
+    for (kind, key), entry in entity_entries(articles).items():
+        location = entity_path(kind, key)[: -len(".md")] + ".html"
+        docs.append(entity_doc(KINDS[kind][1], display_name(kind, key), aliases.get(key, ()) if kind == "place" else (),
+                               location, len(entry.articles)))
+    return docs
+
+
+def archive_index(articles: list[Article]) -> SearchIndex:
+    """The search files for the whole archive.  The word list is what jieba found
+    in the articles plus every entity's name (people's names are not in jieba's
+    dictionary, and the query side must keep them whole too)."""
+    docs = archive_docs(articles)
+    words = {w for art in articles for w in art.words} | {d.title for d in docs if not d.date}
+    return build_index(docs, words)
+
+
+# ---------------------------------------------------------------------------
+# encoding
+# ---------------------------------------------------------------------------
+@functools.lru_cache(maxsize=4096)
+def _varint(value: int) -> str:
+    digits = [TERMINAL[value & 31]]
+    value >>= 5
+    while value:
+        digits.append(MORE[value & 31])
+        value >>= 5
+    return "".join(reversed(digits))
+
+
+def encode_postings(ids: list[int]) -> str:
+    """Ascending ids as base-32 varint gaps (first gap from -1): 1–2 bytes per id."""
+    out = []
+    prev = -1
+    for i in ids:
+        out.append(_varint(i - prev - 1))
+        prev = i
+    return "".join(out)
+
+
+def decode_postings(data: str) -> list[int]:
+    """The inverse of ``encode_postings`` (the worker has the same loop, in JS)."""
+    ids, value, prev = [], 0, -1
+    for ch in data:
+        if ch in MORE:
+            value = value * 32 + MORE.index(ch)
+        else:
+            prev += value * 32 + TERMINAL.index(ch) + 1
+            ids.append(prev)
+            value = 0
+    return ids
+
+
+def shard_of(token: str, shards: int) -> int:
+    """FNV-1a over code points, 32-bit; the worker computes the same."""
+    h = 0x811C9DC5
+    for ch in token:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def _js(call: str, *args) -> bytes:
+    body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
+    return f"{call}({body});\n".encode("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# the index
+# ---------------------------------------------------------------------------
+def build_index(docs: list[SearchDoc], words: Iterable[str]) -> SearchIndex:
+    """All files of ``search/``: documents are numbered in their ``order``."""
+    docs = sorted(docs, key=lambda d: d.order)
+    strong: dict[str, list[int]] = defaultdict(list)
+    weak: dict[str, list[int]] = defaultdict(list)
+    for n, doc in enumerate(docs):
+        s = tokens(doc.strong + " " + doc.title)
+        for tok in s:
+            strong[tok].append(n)
+        for tok in tokens(doc.weak) - s:
+            weak[tok].append(n)
+    vocabulary: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(set(words)):
+        word = normalise(word)
+        if _CJK_WORD.match(word) and word[:2] in strong.keys() | weak.keys():
+            vocabulary[word[:2]].append(word)
+    entries = {tok: [encode_postings(strong.get(tok, [])), encode_postings(weak.get(tok, []))]
+               for tok in sorted(strong.keys() | weak.keys())}
+    size = sum(len(t) * 3 + len(s) + len(w) + 8 for t, (s, w) in entries.items())
+    size += sum(len(w) * 3 + 1 for ws in vocabulary.values() for w in ws)
+    shards = max(1, -(-size // SHARD_BYTES))
+    shard_tokens: list[dict[str, list[str]]] = [{} for _ in range(shards)]
+    shard_words: list[dict[str, str]] = [{} for _ in range(shards)]
+    for tok, entry in entries.items():
+        shard_tokens[shard_of(tok, shards)][tok] = entry
+    for head, ws in vocabulary.items():
+        shard_words[shard_of(head, shards)][head] = " ".join(ws)
+    files: dict[str, bytes] = {}
+    for n in range(shards):
+        files[f"search/s/{n}.js"] = _js("archiveSearch.shard", n, shard_tokens[n], shard_words[n])
+    chunks = -(-len(docs) // CHUNK_DOCS)
+    for c in range(chunks):
+        rows = [[d.location, d.title, d.date, d.tags, d.teaser] for d in docs[c * CHUNK_DOCS:(c + 1) * CHUNK_DOCS]]
+        files[f"search/d/{c}.js"] = _js("archiveSearch.docs", c, rows)
+    meta = {"format": FORMAT, "docs": len(docs), "shards": shards, "chunk": CHUNK_DOCS,
+            "more": MORE, "terminal": TERMINAL}
+    files["search/meta.js"] = _js("archiveSearch.meta", meta)
+    # Material's page-side highlighter reads its separator from these two files
+    # (search_index.json over HTTP, search_index.js from file://); no documents.
+    stub = {"config": {"lang": ["zh"], "separator": r"[\s\-]+", "pipeline": []}, "docs": []}
+    files["search/search_index.json"] = json.dumps(stub).encode()
+    files["search/search_index.js"] = f"var __index = {json.dumps(stub)};\n".encode()
+    postings = sum(len(v) for v in strong.values()) + sum(len(v) for v in weak.values())
+    return SearchIndex(files, len(docs), len(entries), sum(len(v) for v in vocabulary.values()), shards, postings)
