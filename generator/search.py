@@ -15,10 +15,11 @@ What we ship instead (under ``search/`` of the site; the browser half is
   tokens, so the bytes before the first result do not grow with the archive.
   Bigrams make every word, sub-word (``道岭`` in 九道岭镇) and phrase findable;
   unigrams make single characters findable.
-* for each token two posting lists: documents where it occurs in a *strong*
-  field (headline, kicker, subtitle, column, topics, places, organisations) and
-  documents where it occurs only in the text.  Ranking is "how many query words
-  are in strong fields", then document order, which is newest first.
+* for each token three posting lists: documents where it occurs in the headline
+  (kicker, headline, subtitle; an entity page's name), documents filed under it
+  (column, topics) and documents where it occurs only in the text.  Ranking
+  weighs a query word 2 in the headline and 1 where filed, then document order,
+  which is newest first; an entity page whose name is a query word comes first.
 * the *word list* from jieba (precise mode, with the archive's own dictionary of
   places, topics, organisations and names added), stored with the bigram each
   word starts with.  The browser splits a query into words with it (fewest
@@ -69,9 +70,11 @@ class SearchDoc:
     date: str  # YYYY-MM-DD, "" when unknown
     tags: list[str]  # shown under the result
     teaser: str
-    strong: str  # matches here rank first
-    weak: str = ""
+    headline: str  # matches here rank first…
+    filed: str = ""  # …then here (column, topics)…
+    text: str = ""  # …then here
     order: tuple = ()  # documents are numbered in this order: it breaks ties
+    names: list[str] = field(default_factory=list)  # an entity page's name and variants
 
 
 @dataclass
@@ -145,22 +148,25 @@ def words_of(texts: Iterable[str]) -> set[str]:
 # ---------------------------------------------------------------------------
 # documents
 # ---------------------------------------------------------------------------
-def _strong_texts(art: Article) -> list[str]:
-    from .linking import place_label
-
-    return [art.title, art.kicker, art.subtitle, art.column, *art.topics,
-            *(place_label(p).replace("/", " ") for p in art.places), *art.organizations]
+def _headline_texts(art: Article) -> list[str]:
+    return [art.kicker, art.title, art.subtitle]
 
 
-def _weak_texts(art: Article) -> list[str]:
+def _filed_texts(art: Article) -> list[str]:
+    """What the article is filed under.  Places and organisations are not here:
+    they are found in the text, and may be passing mentions."""
+    return [art.column, *art.topics]
+
+
+def _text_texts(art: Article) -> list[str]:
     return [*(p.text for p in art.summary), *(p.text for p in art.body), *(c.text for c in art.captions),
-            art.sidebar_title, *(p.text for p in art.sidebar), *art.authors, *art.photographers]
+            art.sidebar_title, *(p.text for p in art.sidebar), *art.authors, *art.photographers, *art.organizations]
 
 
 def article_words(art: Article) -> list[str]:
     """The article's words for the query-side word list (run in the page workers)."""
-    return sorted(words_of(_strong_texts(art) + _weak_texts(art)) | {n for n in art.authors + art.photographers
-                                                                     if _CJK_WORD.match(n)})
+    texts = _headline_texts(art) + _filed_texts(art) + _text_texts(art)
+    return sorted(words_of(texts) | {n for n in art.authors + art.photographers if _CJK_WORD.match(n)})
 
 
 def _teaser(art: Article) -> str:
@@ -176,15 +182,17 @@ def article_doc(art: Article, location: str) -> SearchDoc:
     title = " ".join(t for t in (art.title, art.subtitle) if t) or "（无标题）"
     tags = [t for t in (date or "日期不详", art.column) if t]
     order = (1, -(art.date.toordinal() if art.date else 0), art.date is None, art.source, art.index)
-    return SearchDoc(location, title, date, tags, _teaser(art), " ".join(t for t in _strong_texts(art) if t),
-                     " ".join(t for t in _weak_texts(art) if t), order)
+    join = lambda texts: " ".join(t for t in texts if t)  # noqa: E731
+    return SearchDoc(location, title, date, tags, _teaser(art), join(_headline_texts(art)), join(_filed_texts(art)),
+                     join(_text_texts(art)), order)
 
 
 def entity_doc(kind_label: str, name: str, aliases: Iterable[str], location: str, count: int) -> SearchDoc:
     """An entity page is found by its name (and printed variants), never by the
     article titles it lists, which would make it match almost anything."""
     teaser = f"{kind_label}：本档案中 {count} 篇文章" if count else f"{kind_label}：上级地名"
-    return SearchDoc(location, name, "", [kind_label], teaser, " ".join([name, *sorted(aliases)]), "", (0, -count, name))
+    names = [name, *sorted(aliases)]
+    return SearchDoc(location, name, "", [kind_label], teaser, " ".join(names), order=(0, -count, name), names=names)
 
 
 def archive_docs(articles: list[Article]) -> list[SearchDoc]:
@@ -204,10 +212,11 @@ def archive_docs(articles: list[Article]) -> list[SearchDoc]:
 
 def archive_index(articles: list[Article]) -> SearchIndex:
     """The search files for the whole archive.  The word list is what jieba found
-    in the articles plus every entity's name (people's names are not in jieba's
-    dictionary, and the query side must keep them whole too)."""
+    in the articles plus every entity's name and column name (people's names are
+    not in jieba's dictionary, and the query side must keep them whole too)."""
     docs = archive_docs(articles)
-    words = {w for art in articles for w in art.words} | {d.title for d in docs if not d.date}
+    words = {w for art in articles for w in art.words} | {d.title for d in docs if d.names}
+    words |= {art.column for art in articles if art.column}
     return build_index(docs, words)
 
 
@@ -266,22 +275,27 @@ def _js(call: str, *args) -> bytes:
 def build_index(docs: list[SearchDoc], words: Iterable[str]) -> SearchIndex:
     """All files of ``search/``: documents are numbered in their ``order``."""
     docs = sorted(docs, key=lambda d: d.order)
-    strong: dict[str, list[int]] = defaultdict(list)
-    weak: dict[str, list[int]] = defaultdict(list)
+    fields: tuple[dict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
     for n, doc in enumerate(docs):
-        s = tokens(doc.strong + " " + doc.title)
-        for tok in s:
-            strong[tok].append(n)
-        for tok in tokens(doc.weak) - s:
-            weak[tok].append(n)
+        seen: set[str] = set()
+        for postings, text in zip(fields, (doc.headline, doc.filed, doc.text)):
+            new = tokens(text) - seen
+            for tok in new:
+                postings[tok].append(n)
+            seen |= new
+    every = fields[0].keys() | fields[1].keys() | fields[2].keys()
+    # a query word that is exactly an entity's name puts that entity's page first
+    named: dict[str, list[int]] = defaultdict(list)
+    for n, doc in enumerate(docs):
+        for name in dict.fromkeys(map(normalise, doc.names)):
+            named[name].append(n)
     vocabulary: dict[str, list[str]] = defaultdict(list)
-    for word in sorted(set(words)):
-        word = normalise(word)
-        if _CJK_WORD.match(word) and word[:2] in strong.keys() | weak.keys():
-            vocabulary[word[:2]].append(word)
-    entries = {tok: [encode_postings(strong.get(tok, [])), encode_postings(weak.get(tok, []))]
-               for tok in sorted(strong.keys() | weak.keys())}
-    size = sum(len(t) * 3 + len(s) + len(w) + 8 for t, (s, w) in entries.items())
+    for word in sorted({normalise(w) for w in words} | named.keys()):
+        if _CJK_WORD.match(word) and word[:2] in every:
+            ids = named.get(word)
+            vocabulary[word[:2]].append(f"{word}:{','.join(map(str, ids))}" if ids else word)
+    entries = {tok: [encode_postings(f.get(tok, [])) for f in fields] for tok in sorted(every)}
+    size = sum(len(t) * 3 + sum(map(len, e)) + 12 for t, e in entries.items())
     size += sum(len(w) * 3 + 1 for ws in vocabulary.values() for w in ws)
     shards = max(1, -(-size // SHARD_BYTES))
     shard_tokens: list[dict[str, list[str]]] = [{} for _ in range(shards)]
@@ -297,7 +311,8 @@ def build_index(docs: list[SearchDoc], words: Iterable[str]) -> SearchIndex:
     for c in range(chunks):
         rows = [[d.location, d.title, d.date, d.tags, d.teaser] for d in docs[c * CHUNK_DOCS:(c + 1) * CHUNK_DOCS]]
         files[f"search/d/{c}.js"] = _js("archiveSearch.docs", c, rows)
-    meta = {"format": FORMAT, "docs": len(docs), "shards": shards, "chunk": CHUNK_DOCS,
+    meta = {"format": FORMAT, "docs": len(docs), "entities": sum(1 for d in docs if d.names),
+            "shards": shards, "chunk": CHUNK_DOCS,
             "more": MORE, "terminal": TERMINAL}
     files["search/meta.js"] = _js("archiveSearch.meta", meta)
     # Material's page-side highlighter reads its separator from these two files
@@ -305,5 +320,5 @@ def build_index(docs: list[SearchDoc], words: Iterable[str]) -> SearchIndex:
     stub = {"config": {"lang": ["zh"], "separator": r"[\s\-]+", "pipeline": []}, "docs": []}
     files["search/search_index.json"] = json.dumps(stub).encode()
     files["search/search_index.js"] = f"var __index = {json.dumps(stub)};\n".encode()
-    postings = sum(len(v) for v in strong.values()) + sum(len(v) for v in weak.values())
+    postings = sum(len(v) for f in fields for v in f.values())
     return SearchIndex(files, len(docs), len(entries), sum(len(v) for v in vocabulary.values()), shards, postings)

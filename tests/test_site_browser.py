@@ -61,20 +61,6 @@ def test_raw_original_is_shipped_and_shown(seed_site: Path, http_server, page) -
     assert page.locator("details.source-raw pre").inner_text().strip() == original.decode("utf-8").strip()
 
 
-def test_search_works_from_file_and_http(seed_site: Path, http_server, page) -> None:
-    for base in _bases(seed_site, http_server):
-        page.requests.clear()
-        page.goto(base + "index.html")
-        page.locator("label.md-search__icon, .md-search__input").first.click()
-        box = page.locator("input.md-search__input")
-        box.fill("飞地经济")
-        box.press("End")  # Material reads the query on key events; fill() inserts text without them
-        results = page.locator(".md-search-result__item")
-        results.first.wait_for(timeout=30_000)
-        assert results.count() > 0
-        assert _outside(page.requests, base) == [], base
-
-
 def test_content_never_runs_script(tmp_path: Path, http_server, page) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()

@@ -27,8 +27,9 @@
   var CJK = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/
 
   var meta = null
-  var tokens = {}      // token → [strong postings, weak postings] (encoded)
+  var tokens = {}      // token → postings [headline, filed under, text only] (encoded)
   var words = {}       // first two characters → [words]
+  var named = {}       // word → ids of the entity pages it names
   var docs = {}        // id → [location, title, date, tags, teaser]
   var pending = {}     // file → promise
 
@@ -39,7 +40,11 @@
     meta: function (m) { meta = m },
     shard: function (n, t, w) {
       for (var k in t) tokens[k] = t[k]
-      for (var h in w) words[h] = w[h].split(" ")
+      for (var h in w) words[h] = w[h].split(" ").map(function (item) {
+        var parts = item.split(":")
+        if (parts.length > 1) named[parts[0]] = parts[1].split(",").map(Number)
+        return parts[0]
+      })
     },
     docs: function (c, rows) {
       for (var i = 0; i < rows.length; i++) docs[c * meta.chunk + i] = rows[i]
@@ -161,18 +166,19 @@
     return out
   }
 
-  /* documents holding a word: [all, in a strong field] */
+  /* documents holding a word: [anywhere, in the headline, in headline or filed under] */
   function match(word) {
-    var all = null, strong = null
+    var all = null, head = null, filed = null
     var toks = CJK.test(word) ? pairs(word) : [word]
     for (var i = 0; i < toks.length; i++) {
       var entry = tokens[toks[i]]
-      if (!entry) return [[], []]
-      var s = decode(entry[0]), a = union(s, decode(entry[1]))
+      if (!entry) return [[], [], []]
+      var h = decode(entry[0]), f = union(h, decode(entry[1])), a = union(f, decode(entry[2]))
       all = all ? intersect(all, a) : a
-      strong = strong ? intersect(strong, s) : s
+      head = head ? intersect(head, h) : h
+      filed = filed ? intersect(filed, f) : f
     }
-    return [all, strong]
+    return [all, head, filed]
   }
 
   /* ------------------------------------------------------------------------
@@ -206,13 +212,24 @@
       ws.forEach(function (w) { need = need.concat(CJK.test(w) ? pairs(w) : [w]) })
       return loadAll(shardFiles(need))
     }).then(function () {
-      var ids = null, score = {}
+      var ids = null, score = {}, exact = {}
       ws.forEach(function (w) {
         var m = match(w)
         ids = ids ? intersect(ids, m[0]) : m[0]
-        m[1].forEach(function (id) { score[id] = (score[id] || 0) + 1 })
+        m[1].forEach(function (id) { score[id] = (score[id] || 0) + 1 })  // headline: 1 + 1
+        m[2].forEach(function (id) { score[id] = (score[id] || 0) + 1 })
+        ;(named[w] || []).forEach(function (id) { exact[id] = 1 })
       })
-      ids.sort(function (a, b) { return (score[b] || 0) - (score[a] || 0) || a - b })
+      /* the page of an entity named by the query; then query words in the headline
+         (2 each) or filed under (1); then articles before other entity pages; then newer */
+      function key(id) {
+        return [exact[id] ? 0 : 1, -(score[id] || 0), id < meta.entities ? 1 : 0, id]
+      }
+      ids.sort(function (a, b) {
+        var ka = key(a), kb = key(b)
+        for (var i = 0; i < 4; i++) if (ka[i] !== kb[i]) return ka[i] - kb[i]
+        return 0
+      })
       ids = ids.slice(0, MAX_RESULTS)
       var chunks = {}
       ids.forEach(function (id) { chunks["d/" + Math.floor(id / meta.chunk) + ".js"] = 1 })
