@@ -32,5 +32,5 @@ test: $(VENV)/.installed-test
 clean:
 	rm -rf site docs_src .site-* .docs-staging-*
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test  # playwright drives Chromium for the search columns
 	$(PY) benchmarks/run.py

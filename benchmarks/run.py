@@ -1,8 +1,9 @@
 """``make bench``: one table for the seeds and synthetic corpora of ~1,000 and ~10,000 articles.
 
 Each corpus is generated and built in a fresh temp dir by the real CLI, in a child
-process whose peak memory is read from getrusage.  Run by hand; the machine is
-noisy, so compare ratios within one run.
+process whose peak memory is read from getrusage; then, when Debian's chromium is
+installed, search is timed in it over HTTP and from file:// (search_bench.py).
+Run by hand; the machine is noisy, so compare ratios within one run.
 
     python benchmarks/run.py [--sizes seeds,1000,10000]
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from make_corpus import ROOT, make_corpus  # noqa: E402
+from search_bench import CHROMIUM, measure_search  # noqa: E402
 
 
 def _run(cmd: list[str]) -> tuple[float, float, str]:
@@ -46,17 +48,22 @@ def measure(label: str, seeds: Path, work: Path) -> dict[str, str]:
     site = work / "site"
     files = [p for p in site.rglob("*") if p.is_file()]
     pages = sorted(p.stat().st_size for p in (site / "articles").rglob("*.html"))
-    index = site / "search" / "search_index.json"
-    raw = index.read_bytes() if index.exists() else b""
-    return {
+    index = [p.read_bytes() for p in (site / "search").rglob("*") if p.is_file()]
+    raw = sum(map(len, index))
+    packed = sum(len(gzip.compress(data, 6)) for data in index)  # per file, as a server sends them
+    row = {
         "corpus": label, "articles": str(articles),
         "generate s": f"{gen_s:.1f}", "articles/s": f"{articles / gen_s:.0f}",
         "mkdocs s": f"{mk_s:.1f}", "total build s": f"{total_s:.1f}",
         "site MB": f"{sum(p.stat().st_size for p in files) / 1e6:.1f}",
         "largest article KB": f"{pages[-1] / 1e3:.1f}", "median article KB": f"{statistics.median(pages) / 1e3:.1f}",
-        "search index MB (gzip)": f"{len(raw) / 1e6:.2f} ({len(gzip.compress(raw)) / 1e6:.2f})",
+        "search index MB (gzip)": f"{raw / 1e6:.2f} ({packed / 1e6:.2f})",
+        "index bytes/article (gzip)": f"{raw / articles:.0f} ({packed / articles:.0f})",
         "peak MB": f"{peak:.0f}",
     }
+    if Path(CHROMIUM).exists():
+        row.update(measure_search(site))
+    return row
 
 
 def main() -> None:
@@ -74,11 +81,12 @@ def main() -> None:
                 make_corpus(seeds, int(size))
             rows.append(measure(size, seeds, work))
             print(f"done: {size}", file=sys.stderr, flush=True)
-    headers = list(rows[0])
-    print("| " + " | ".join(headers) + " |")
-    print("|" + " --- |" * len(headers))
-    for row in rows:
-        print("| " + " | ".join(row[h] for h in headers) + " |")
+    # one row per measure, one column per corpus: the table stays readable
+    print("| measure | " + " | ".join(r["corpus"] for r in rows) + " |")
+    print("| --- |" + " ---: |" * len(rows))
+    for key in rows[0]:
+        if key != "corpus":
+            print(f"| {key} | " + " | ".join(r.get(key, "") for r in rows) + " |")
 
 
 if __name__ == "__main__":

@@ -90,14 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     common(p_build)
     p_build.add_argument("--site", type=Path, default=Path("site"), help="where to build the site [site]")
     p_build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration [mkdocs.yml]")
-    p_sug = sub.add_parser("suggest-topics", help="propose new topics from jieba keywords across the corpus")
-    p_sug.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of raw page files [seeds]")
-    p_sug.add_argument("--top", type=int, default=30, help="how many candidates to print [30]")
-    args = parser.parse_args(argv)
+    # suggest-topics owns its options (generator/suggest.py); they are passed through
+    sub.add_parser("suggest-topics", add_help=False, help="propose new topics from jieba keywords across the corpus "
+                   "(--seeds, --top, --min-articles, --method; see suggest-topics --help)")
+    args, rest = parser.parse_known_args(argv)
     if args.command == "suggest-topics":
         from .suggest import main as suggest_main
 
-        return suggest_main(args.seeds, args.top)
+        return suggest_main(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
     try:
         if args.command == "generate":
@@ -107,9 +109,6 @@ def main(argv: list[str] | None = None) -> int:
             if not args.config.is_file():
                 raise BuildError(f"MkDocs configuration not found: {args.config}")
             logging.basicConfig(level=logging.WARNING, format="mkdocs: %(levelname)s %(message)s")
-            import jieba  # imported by the search plugin; keep its dictionary chatter out of the log
-
-            jieba.setLogLevel(logging.WARNING)
             report, mk_seconds = build(args.seeds, args.docs, args.site, args.config, progress := _Progress(args.quiet))
             progress.close()
             _summary(report)

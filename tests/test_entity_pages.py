@@ -248,3 +248,13 @@ def test_entity_pages_in_the_built_site(seed_site: Path) -> None:
                 assert target.exists(), f"{html_file.relative_to(seed_site)} → {href}"
                 checked += 1
     assert checked > 100
+
+
+def test_suggest_topics_options_pass_through_the_cli(capsys) -> None:
+    from generator.cli import main
+
+    root = Path(__file__).parent.parent
+    assert main(["suggest-topics", "--seeds", str(root / "seeds"), "--top", "2", "--method", "tfidf",
+                 "--min-articles", "2"]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if not ln.startswith("#")]
+    assert len(lines) == 2 and all(": {aliases: []}  # " in ln for ln in lines)
