@@ -165,9 +165,10 @@ def test_every_link_resolves_with_linkchecker(seed_site: Path, http_server) -> N
         shutil.rmtree(copy, ignore_errors=True)
 
 
-def test_github_pages_subpath_build_has_no_broken_link(tmp_path: Path, http_server) -> None:
+def test_github_pages_subpath_build_has_no_broken_link(tmp_path: Path, http_server, page) -> None:
     """Built with SITE_URL=https://USER.github.io/REPO/ and served under /repo/ (as Pages
-    does for a project site), every link resolves, 404.html included."""
+    does for a project site), every link resolves, 404.html included, and search
+    works from any page, its results leading to real pages under /repo/."""
     root = Path(tempfile.mkdtemp(prefix="pages-"))  # world-readable copy: linkchecker runs as nobody
     try:
         work = root / "work"
@@ -186,6 +187,16 @@ def test_github_pages_subpath_build_has_no_broken_link(tmp_path: Path, http_serv
         for start in ("index.html", "404.html"):
             check = subprocess.run([str(exe), "--no-status", base + start], capture_output=True, text=True, timeout=600)
             assert check.returncode == 0 and " 0 errors found" in check.stdout, check.stdout[-3000:]
+        from test_search import _search
+
+        for start in ("404.html", "articles/"):
+            url = base + start if start.endswith(".html") else next(
+                base + p.relative_to(site).as_posix() for p in sorted((site / "articles").rglob("*.html")))
+            page.goto(url)
+            page.locator("label.md-search__icon, .md-search__input").first.click()
+            results = _search(page, "飞地")
+            assert results and all(r["href"].startswith(base) for r in results), results
+            assert page.request.get(results[0]["href"]).status == 200
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
