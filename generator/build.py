@@ -34,6 +34,8 @@ from .timeline import neighbours, timeline_pages
 SITE_TITLE = "锦州日报数字档案"
 PAGES_PER_WORKER = 40  # below this many pages per core, starting processes costs more than it saves
 ASSETS_DIR = DATA_DIR.parent / "assets"
+# Material's own search worker and lunr (1.2 MB): the archive's search replaces them
+UNUSED_THEME_FILES = ("assets/javascripts/workers", "assets/javascripts/lunr")
 
 
 class BuildError(Exception):
@@ -293,6 +295,8 @@ def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Prog
         staging_site = Path(tempfile.mkdtemp(prefix=f".{site.name}-new-", dir=site.parent))
         try:
             mk_seconds = _mkdocs_build(config_file, Path(staging_docs), staging_site, _build_epoch(archive))
+            for unused in UNUSED_THEME_FILES:
+                shutil.rmtree(staging_site / unused, ignore_errors=True)
         except BaseException:
             shutil.rmtree(staging_site, ignore_errors=True)
             raise

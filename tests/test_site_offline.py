@@ -132,6 +132,8 @@ def test_search_shim_is_the_local_copy(seed_site: Path) -> None:
     assert (seed_site / "search" / "search_index.js").is_file()  # Material's file:// highlighter config
     assert (seed_site / "assets" / "javascripts" / "archive-search.js").is_file()
     assert 'config.search = "assets/javascripts/archive-search.js"' in html  # the worker Material starts
+    assert not (seed_site / "assets" / "javascripts" / "lunr").exists()  # Material's search is not shipped
+    assert not (seed_site / "assets" / "javascripts" / "workers").exists()
 
 
 def test_no_page_triggers_a_remote_script(seed_site: Path) -> None:
