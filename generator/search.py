@@ -48,7 +48,7 @@ from .model import Article
 SHARD_BYTES = 48_000  # aim per shard: a few shards per query, a few dozen KB each
 CHUNK_DOCS = 500  # documents per metadata chunk
 TEASER_CHARS = 60
-FORMAT = 1  # bump when the file layout changes; the worker refuses other versions
+FORMAT = 1  # bump when the file layout changes (with FORMAT in archive-search.js)
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -85,7 +85,6 @@ class SearchIndex:
     words: int
     shards: int
     postings: int = 0
-    stats: dict[str, int] = field(default_factory=dict)
 
 
 def normalise(text: str) -> str:
@@ -181,10 +180,13 @@ def article_doc(art: Article, location: str) -> SearchDoc:
     date = art.date.isoformat() if art.date else ""
     title = " ".join(t for t in (art.title, art.subtitle) if t) or "（无标题）"
     tags = [t for t in (date or "日期不详", art.column) if t]
-    order = (1, -(art.date.toordinal() if art.date else 0), art.date is None, art.source, art.index)
-    join = lambda texts: " ".join(t for t in texts if t)  # noqa: E731
-    return SearchDoc(location, title, date, tags, _teaser(art), join(_headline_texts(art)), join(_filed_texts(art)),
-                     join(_text_texts(art)), order)
+    order = (1, -(art.date.toordinal() if art.date else 0), art.source, art.index)  # newest first, undated last
+    return SearchDoc(location, title, date, tags, _teaser(art), _join(_headline_texts(art)), _join(_filed_texts(art)),
+                     _join(_text_texts(art)), order)
+
+
+def _join(texts: Iterable[str]) -> str:
+    return " ".join(t for t in texts if t)
 
 
 def entity_doc(kind_label: str, name: str, aliases: Iterable[str], location: str, count: int) -> SearchDoc:

@@ -18,6 +18,7 @@
   "use strict"
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
+  var FORMAT = 1  // generator/search.py FORMAT
   var MAX_RESULTS = 200
   var script = typeof document !== "undefined" && document.currentScript
     ? document.currentScript.src
@@ -203,7 +204,7 @@
 
   function search(query) {
     var ws = queryWords(query)
-    if (!ws.length) return Promise.resolve({ items: [] })
+    if (!ws.length || meta.format !== FORMAT) return Promise.resolve({ items: [] })
     var toks = []
     runs(query).forEach(function (run) { toks = toks.concat(CJK.test(run) ? pairs(run) : [run]) })
     return loadAll(shardFiles(toks)).then(function () {
@@ -262,6 +263,8 @@
     var msg = ev.data
     if (msg.type === SETUP) {
       queue = queue.then(function () { return load("meta.js") }).then(function () {
+        if (meta.format !== FORMAT)  // a worker cached from another build: say so, find nothing
+          console.error("archive search: index format " + meta.format + ", worker expects " + FORMAT)
         postMessage({ type: READY })
       })
     } else if (msg.type === QUERY) {
