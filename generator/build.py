@@ -27,7 +27,7 @@ from .metadata import article_path, assign_slugs, catalogue_record, raw_path, so
 from .model import Article, Problem, SourcePage
 from .reading import read_pages
 from .rendering import page_log_counts, render_article, render_home, render_source, render_sources_index
-from .search import archive_index, article_words
+from .search import archive_index, page_words
 from .segmenting import PageLayout, segment
 from .timeline import neighbours, timeline_pages
 
@@ -52,6 +52,7 @@ class PageResult:
     confidence: float = 0.0
     evidence: list[dict[str, Any]] = field(default_factory=list)
     reasoning: str = ""
+    words: str = ""  # jieba's words of the page's articles, space-separated (search word list)
 
 
 @dataclass
@@ -123,7 +124,7 @@ def process_page(page: SourcePage, override_date: _dt.date | None) -> _PageWork:
     for art in layout.articles:
         art.date, art.date_inferred = work.result.date, work.result.date_inferred
         attach_entities(art)
-        art.words = article_words(art)
+    work.result.words = page_words(layout.articles)
     return work
 
 
@@ -182,6 +183,46 @@ def collect(seeds: Path, progress: Progress = _silent) -> Archive:
     return archive
 
 
+_SIDE_ARCHIVE: Archive | None = None  # what a forked side process reads (inherited, never pickled)
+SIDE_PROCESS_ARTICLES = 2000  # below this, forking costs more than it saves
+
+
+def _side_files(archive: Archive | None = None) -> dict[str, bytes]:
+    """Entity pages and the search index: a third of the rendering time, and
+    independent of the other pages, so big archives render them in a second
+    process while this one renders the articles."""
+    archive = archive or _SIDE_ARCHIVE
+    files = {path: text.encode("utf-8") for path, text in entity_pages(archive.articles).items()}
+    files.update(archive_index(archive.articles, (p.words for p in archive.pages)).files)
+    return files
+
+
+def _beside(archive: Archive) -> Callable[[], dict[str, bytes]]:
+    """Start ``_side_files`` in a forked process when the archive is big and there
+    is a second core; return the function that waits for its files."""
+    import multiprocessing
+
+    if (len(archive.articles) < SIDE_PROCESS_ARTICLES or (os.cpu_count() or 1) < 2
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return lambda: _side_files(archive)
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _SIDE_ARCHIVE
+    _SIDE_ARCHIVE = archive
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(_side_files)
+
+    def result() -> dict[str, bytes]:
+        global _SIDE_ARCHIVE
+        try:
+            return future.result()
+        finally:
+            pool.shutdown()
+            _SIDE_ARCHIVE = None
+
+    return result
+
+
 def render_tree(archive: Archive) -> dict[str, bytes]:
     """Every file of docs_src/, as docs-relative path → bytes."""
     files: dict[str, bytes] = {}
@@ -190,12 +231,11 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         files[path] = text.encode("utf-8")
 
     articles = archive.articles
+    side = _beside(archive)
     chain = neighbours(articles)
     for art in articles:
         put(article_path(art), render_article(art, *chain[art.slug]))
     for path, text in timeline_pages(articles).items():
-        put(path, text)
-    for path, text in entity_pages(articles).items():
         put(path, text)
     sources = []
     for res in archive.pages:
@@ -219,8 +259,7 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         files[raw_path(page.name)] = page.raw
     put("sources/index.md", render_sources_index(sources, [str(p) for p in archive.problems]))
     put("index.md", render_home(SITE_TITLE, articles, len(archive.pages)))
-    for path, data in archive_index(articles).files.items():
-        files[path] = data
+    files.update(side())
     catalogue = [catalogue_record(a) for a in articles]
     put("data/articles.json", json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")
     if ASSETS_DIR.is_dir():

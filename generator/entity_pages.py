@@ -91,7 +91,7 @@ def _surfaces(kind: str, key: str) -> list[str]:
         forms |= {s for s, c in idx.topics.items() if c == key}
     elif kind == "organization":
         forms |= {s for s, c in idx.org_aliases.items() if c == key}
-    return sorted(forms, key=len, reverse=True)
+    return sorted(forms, key=lambda form: (-len(form), form))  # longest first; ties by text, not set order
 
 
 def _snippet_at(text: str, start: int, end: int) -> str:

@@ -122,7 +122,6 @@ class Article:
     people: list[str] = field(default_factory=list)  # authors and photographers, for person pages
     mentions: list[tuple[int, int, int, str, str]] = field(default_factory=list)  # (paragraph, start, end, kind, key)
     related: list["Article"] = field(default_factory=list, repr=False)
-    words: list[str] = field(default_factory=list, repr=False)  # jieba's words, for the search word list
     slug: str = ""
 
     @property

@@ -115,3 +115,21 @@ def test_real_mkdocs_build(tmp_path: Path) -> None:
     index = (site / "index.html").read_text("utf-8")
     nav = index.split('class="md-nav')[1] if 'class="md-nav' in index else ""
     assert "articles/" not in nav.split("</nav>")[0]
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_side_process_renders_the_same_files(tmp_path: Path, monkeypatch) -> None:
+    """Big archives render entity pages and the search index in a forked process;
+    the files must be the same as rendered in one process."""
+    import generator.build as build
+
+    generate(SEEDS, tmp_path / "one")
+    monkeypatch.setattr(build, "SIDE_PROCESS_ARTICLES", 1)
+    generate(SEEDS, tmp_path / "two")
+    one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    assert one.keys() == two.keys() and any(k.startswith("search/") for k in one)
+    assert [k for k in one if one[k] != two[k]] == []
+    assert build._SIDE_ARCHIVE is None  # the forked side's input is released
