@@ -93,6 +93,28 @@ def test_index_was_built_with_chinese_segmentation(seed_site: Path) -> None:
     assert sorted(map(len, words))[len(words) // 2] <= 3  # words, not unsegmented runs of text
 
 
+def test_segmenter_gives_jiebas_words_on_the_seeds() -> None:
+    """rjieba (jieba-rs) stands in for jieba for speed; on every seed article it must
+    find exactly the words jieba itself finds with the same names added."""
+    import logging
+
+    import jieba
+
+    from generator.build import collect
+    from generator.entities import index
+
+    jieba.setLogLevel(logging.WARNING)
+    reference = jieba.Tokenizer()
+    for name in sorted(search.archive_dictionary(index())):
+        reference.add_word(name, freq=max(reference.suggest_freq(name, tune=False), search.NAME_FREQ))
+    articles = collect(Path(__file__).parent.parent / "seeds").articles
+    assert len(articles) == 28
+    for art in articles:
+        text = search.normalise(" ".join([art.title, *(p.text for p in art.body)]))
+        expected = {w for w in reference.cut(text, HMM=False) if len(w) > 1 and search._CJK_WORD.match(w)}
+        assert search.words_of([text]) == expected, art.title
+
+
 def test_every_token_is_in_its_shard(seed_site: Path) -> None:
     shards = _shards(seed_site)
     meta = json.loads(re.search(r"\((.*)\)", (seed_site / "search" / "meta.js").read_text("utf-8")).group(1))
