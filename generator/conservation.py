@@ -63,15 +63,15 @@ def balance(source_text: str, layout: PageLayout) -> Balance:
         for name, text in article_fields(art).items():
             chars = _chars(text)
             result.kept[name] += sum(chars.values())
-            out += chars
+            out.update(chars)  # counts are positive: update() is += without its O(len) clean-up pass
         for entry in art.log:
             if entry.kind == "removed":
                 chars = _chars(entry.text)
                 result.removed[entry.rule] += sum(chars.values())
-                out += chars
+                out.update(chars)
     for entry in layout.furniture:
         chars = _chars(entry.text)
         result.removed[entry.rule] += sum(chars.values())
-        out += chars
+        out.update(chars)
     result.missing = have - out
     return result

@@ -240,6 +240,8 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
 
     # Plan periods: “十三五”期间…累计 (completed), “十四五” (named)
     for name, (first, last) in vocab["plan_periods"].items():
+        if name not in line:  # a plain substring test first: most lines name no period
+            continue
         for m in re.finditer(re.escape(name), line):
             rest = line[m.end():m.end() + 3].lstrip("”\"’」")
             sentence = re.split(r"[。！？!?；;]", line[m.end():])[0]
@@ -323,6 +325,8 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
 
     # Periods of this year: 上半年, 前三季度, 今年以来 (not 去年上半年)
     for phrase, (month, day) in vocab["period_phrases"].items():
+        if phrase not in line:
+            continue
         for m in re.finditer(re.escape(phrase), line):
             if line[max(0, m.start() - 2):m.start()] in ("去年", "明年", "前年"):
                 continue
@@ -333,7 +337,7 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
 
     # How the page speaks of time (no effect)
     for phrase, meaning in vocab["noted_phrases"].items():
-        if re.search(re.escape(phrase) + "(?!以来)", line):  # 今年以来 is a period phrase above
+        if phrase in line and re.search(re.escape(phrase) + "(?!以来)", line):  # 今年以来 is a period phrase above
             note("noted", phrase, meaning)
 
 
