@@ -206,6 +206,9 @@ class _Cleaner:
             paras = self.tidy_paragraphs(paras, where)
             paras = self.undouble_words(paras)
             paras = self.dedupe(paras, where)
+            # a removal can bring a half-width mark next to Chinese text ("JIAOBU!?" + "本报讯"):
+            # tidy once more, so that cleaning a cleaned article changes nothing
+            paras = self.tidy_paragraphs(paras, where)
             setattr(a, attr, paras)
         a.captions = [replace(c, text=self.tidy(c.text, c.line, "caption")) for c in a.captions]
         self.check_section_order()
