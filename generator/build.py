@@ -259,13 +259,13 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         files[raw_path(page.name)] = page.raw
     put("sources/index.md", render_sources_index(sources, [str(p) for p in archive.problems]))
     put("index.md", render_home(SITE_TITLE, articles, len(archive.pages)))
-    files.update(side())
     catalogue = [catalogue_record(a) for a in articles]
     put("data/articles.json", json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")
     if ASSETS_DIR.is_dir():
         for asset in sorted(ASSETS_DIR.iterdir()):
             if asset.is_file():
                 files[f"assets/{asset.name}"] = asset.read_bytes()
+    files.update(side())  # last: the side process had the whole time to finish
     return files
 
 
