@@ -20,6 +20,7 @@ _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)"
 _SECTION_NO = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3}|[①-⑳])\s")
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2})\1+")
+MAX_PASSES = 5  # tidy/undouble/dedupe rounds; real pages settle in one or two
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])")
 
 
@@ -203,12 +204,16 @@ class _Cleaner:
         for attr, where in (("summary", "summary"), ("body", "body"), ("sidebar", "sidebar")):
             paras = getattr(a, attr)
             paras = self.join_breaks(paras, where)
-            paras = self.tidy_paragraphs(paras, where)
-            paras = self.undouble_words(paras)
-            paras = self.dedupe(paras, where)
-            # a removal can bring a half-width mark next to Chinese text ("JIAOBU!?" + "本报讯"):
-            # tidy once more, so that cleaning a cleaned article changes nothing
-            paras = self.tidy_paragraphs(paras, where)
+            # to a fixpoint, so that cleaning a cleaned article changes nothing: a removal
+            # can bring a half-width mark next to Chinese text ("JIAOBU!?" + "本报讯") or
+            # leave two paragraphs identical (found by hypothesis)
+            for _ in range(MAX_PASSES):
+                before = [p.text for p in paras]
+                paras = self.tidy_paragraphs(paras, where)
+                paras = self.undouble_words(paras)
+                paras = self.dedupe(paras, where)
+                if [p.text for p in paras] == before:
+                    break
             setattr(a, attr, paras)
         a.captions = [replace(c, text=self.tidy(c.text, c.line, "caption")) for c in a.captions]
         self.check_section_order()
