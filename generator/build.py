@@ -22,7 +22,7 @@ from .cleaning import clean_page
 from .config import DATA_DIR
 from .conservation import Balance, balance
 from .entity_pages import entity_pages
-from .linking import attach_entities, attach_related, register_places
+from .linking import attach_entities, attach_related, register_entities
 from .metadata import article_path, assign_slugs, catalogue_record, raw_path, source_path
 from .model import Article, Problem, SourcePage
 from .reading import read_pages
@@ -177,7 +177,7 @@ def collect(seeds: Path, progress: Progress = _silent) -> Archive:
             raise BuildError(f"{work.result.page.name}: {sum(work.balance.missing.values())} character(s) lost without a reason "
                              f"during segmentation/cleaning: {lost!r} — this is a bug, please report it with the file")
     archive = Archive(pages, problems, notes, balances)
-    register_places(archive.articles)
+    register_entities(archive.articles)
     assign_slugs(archive.articles)
     attach_related(archive.articles)
     return archive
@@ -193,7 +193,7 @@ def _side_files(archive: Archive | None = None) -> dict[str, bytes]:
     process while this one renders the articles."""
     archive = archive or _SIDE_ARCHIVE
     files = {path: text.encode("utf-8") for path, text in entity_pages(archive.articles).items()}
-    files.update(archive_index(archive.articles, (p.words for p in archive.pages)).files)
+    files.update(archive_index(archive.articles, (p.words for p in archive.pages)))
     return files
 
 

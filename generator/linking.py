@@ -66,7 +66,7 @@ def register_entities(articles: list[Article]) -> None:
     """Make every entity of the corpus known to this process's index: places found by rule
     in worker processes (entity pages need their level and parent), and every key of
     every kind for the slug collision check.  Call once after all articles are linked
-    and before any page is rendered (``build.collect`` does, via ``register_places``)."""
+    and before any page is rendered (``build.collect`` does)."""
     idx = index()
     for art in articles:
         for key in art.places:
@@ -75,5 +75,3 @@ def register_entities(articles: list[Article]) -> None:
     idx.register_keys("organization", {o for a in articles for o in a.organizations})
     idx.register_keys("person", {p for a in articles for p in (a.people or a.authors + a.photographers)})
 
-
-register_places = register_entities  # the name build.py calls

@@ -63,9 +63,14 @@ def article_path(art: Article) -> str:
     return f"articles/{art.date:%Y}/{art.date:%m}/{art.slug}.md"
 
 
+def page_url(doc_path: str) -> str:
+    """The URL, relative to the site root, of the page built from a docs path
+    (``use_directory_urls: false``: ``a/b.md`` → ``a/b.html``)."""
+    return doc_path[: -len(".md")] + ".html"
+
+
 def article_url(art: Article) -> str:
-    """URL relative to the site root (``use_directory_urls: false``)."""
-    return article_path(art)[: -len(".md")] + ".html"
+    return page_url(article_path(art))
 
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")

@@ -78,16 +78,6 @@ class SearchDoc:
     names: list[str] = field(default_factory=list)  # an entity page's name and variants
 
 
-@dataclass
-class SearchIndex:
-    files: dict[str, bytes]  # site-relative path → content
-    docs: int
-    tokens: int
-    words: int
-    shards: int
-    postings: int = 0
-
-
 def normalise(text: str) -> str:
     """NFKC + lower case, the same in the worker (``String.normalize('NFKC')``):
     full-width letters and digits match their ASCII forms."""
@@ -207,26 +197,25 @@ def archive_docs(articles: list[Article]) -> list[SearchDoc]:
     """Every article and entity page as a search document."""
     from .entities import index
     from .entity_pages import KINDS, display_name, entity_entries, entity_path
-    from .metadata import article_url
+    from .metadata import article_url, page_url
 
     docs = [article_doc(art, article_url(art)) for art in articles]
     aliases = index().place_aliases
     for (kind, key), entry in entity_entries(articles).items():
-        location = entity_path(kind, key)[: -len(".md")] + ".html"
         docs.append(entity_doc(KINDS[kind][1], display_name(kind, key), aliases.get(key, ()) if kind == "place" else (),
-                               location, len(entry.articles)))
+                               page_url(entity_path(kind, key)), len(entry.articles)))
     return docs
 
 
-def archive_index(articles: list[Article], page_word_lists: Iterable[str]) -> SearchIndex:
-    """The search files for the whole archive.  The word list is what jieba found
-    in the articles (``page_words`` of every page) plus every entity's name and
-    column name (people's names are not in jieba's dictionary, and the query side
-    must keep them whole too)."""
-    docs = archive_docs(articles)
-    words = {w for line in page_word_lists for w in line.split()} | {d.title for d in docs if d.names}
+def archive_index(articles: list[Article], page_word_lists: Iterable[str]) -> dict[str, bytes]:
+    """The search files for the whole archive (site-relative path → content).  The
+    word list is what jieba found in the articles (``page_words`` of every page)
+    plus every column name; ``build_index`` adds every entity's name and variants
+    (people's names are not in jieba's dictionary, and the query side must keep
+    them whole too)."""
+    words = {w for line in page_word_lists for w in line.split()}
     words |= {art.column for art in articles if art.column}
-    return build_index(docs, words)
+    return build_index(archive_docs(articles), words)
 
 
 # ---------------------------------------------------------------------------
@@ -281,7 +270,7 @@ def _js(call: str, *args) -> bytes:
 # ---------------------------------------------------------------------------
 # the index
 # ---------------------------------------------------------------------------
-def build_index(docs: list[SearchDoc], words: Iterable[str]) -> SearchIndex:
+def build_index(docs: list[SearchDoc], words: Iterable[str]) -> dict[str, bytes]:
     """All files of ``search/``: documents are numbered in their ``order``."""
     docs = sorted(docs, key=lambda d: d.order)
     fields: tuple[dict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
@@ -329,5 +318,4 @@ def build_index(docs: list[SearchDoc], words: Iterable[str]) -> SearchIndex:
     stub = {"config": {"lang": ["zh"], "separator": r"[\s\-]+", "pipeline": []}, "docs": []}
     files["search/search_index.json"] = json.dumps(stub).encode()
     files["search/search_index.js"] = f"var __index = {json.dumps(stub)};\n".encode()
-    postings = sum(len(v) for f in fields for v in f.values())
-    return SearchIndex(files, len(docs), len(entries), sum(len(v) for v in vocabulary.values()), shards, postings)
+    return files

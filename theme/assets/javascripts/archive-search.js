@@ -203,12 +203,12 @@
   }
 
   function search(query) {
-    var ws = queryWords(query)
-    if (!ws.length || meta.format !== FORMAT) return Promise.resolve({ items: [] })
+    var rs = runs(query), ws
+    if (!rs.length || meta.format !== FORMAT) return Promise.resolve({ items: [] })
     var toks = []
-    runs(query).forEach(function (run) { toks = toks.concat(CJK.test(run) ? pairs(run) : [run]) })
+    rs.forEach(function (run) { toks = toks.concat(CJK.test(run) ? pairs(run) : [run]) })
     return loadAll(shardFiles(toks)).then(function () {
-      ws = queryWords(query)  // now with the words of the loaded shards
+      ws = queryWords(query)  // with the word list of the loaded shards
       var need = []
       ws.forEach(function (w) { need = need.concat(CJK.test(w) ? pairs(w) : [w]) })
       return loadAll(shardFiles(need))
