@@ -1,45 +1,45 @@
 """The build: seeds → articles → Markdown tree → MkDocs site.
 
-Every stage runs in memory first; files are written only once everything is
-rendered, and only where their content changed.  The MkDocs site is built into a
-fresh folder beside the old one and swapped in at the end, so a build that fails
-midway leaves the previous ``docs_src/`` and ``site/`` as they were.
+Every stage runs in memory first; the Markdown tree and the MkDocs site are then
+written complete beside the old ones and swapped in at the end (``output.py``), so
+a build that fails or is killed midway leaves the previous ``docs_src/`` and
+``site/`` as they were.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .cleaning import clean_page
 from .config import DATA_DIR
 from .conservation import Balance, balance
 from .entity_pages import entity_pages
+from .errors import BuildError, SettingsError
 from .linking import attach_entities, attach_related, register_entities
 from .metadata import article_path, assign_slugs, catalogue_record, raw_path, source_path
 from .model import Article, Problem, SourcePage
+from .output import MARKER, MARKER_TEXT, StagedTree, check_outputs, commit, discard, locked, new_staging, recover, stage_tree
 from .reading import read_pages
 from .rendering import page_log_counts, render_article, render_home, render_source, render_sources_index
 from .search import archive_index, page_words
 from .segmenting import PageLayout, segment
 from .timeline import neighbours, timeline_pages
+from .workers import init_worker
 
 SITE_TITLE = "锦州日报数字档案"
 PAGES_PER_WORKER = 40  # below this many pages per core, starting processes costs more than it saves
-ASSETS_DIR = DATA_DIR.parent / "assets"
+PACKAGE_DIR = DATA_DIR.parent
+ASSETS_DIR = PACKAGE_DIR / "assets"
 # Material's own search worker and lunr (1.2 MB): the archive's search replaces them
 UNUSED_THEME_FILES = ("assets/javascripts/workers", "assets/javascripts/lunr")
-
-
-class BuildError(Exception):
-    """Nothing could be built (e.g. no readable page at all)."""
 
 
 @dataclass
@@ -78,9 +78,14 @@ class GenerateReport:
 
 # progress(done, total, what): ``total`` 0 for a stage without a count
 Progress = Callable[[int, int, str], None]
+Notice = Callable[[str], None]  # one line for the person running the build
 
 
 def _silent(done: int, total: int, what: str) -> None:
+    pass
+
+
+def _silent_notice(message: str) -> None:
     pass
 
 
@@ -139,12 +144,15 @@ def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], progress
         return out
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(os.getpid(),))
+    try:
         out = []
         for n, work in enumerate(pool.map(process_page, pages, dates, chunksize=8), 1):
             progress(n, len(pages), f"pages on {workers} processes")
             out.append(work)
         return out
+    finally:  # on Ctrl-C or an error, do not wait for the pages still queued
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def collect(seeds: Path, progress: Progress = _silent) -> Archive:
@@ -209,7 +217,8 @@ def _beside(archive: Archive) -> Callable[[], dict[str, bytes]]:
 
     global _SIDE_ARCHIVE
     _SIDE_ARCHIVE = archive
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                               initializer=init_worker, initargs=(os.getpid(),))
     future = pool.submit(_side_files)
 
     def result() -> dict[str, bytes]:
@@ -269,38 +278,9 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
     return files
 
 
-def write_tree(files: dict[str, bytes], docs: Path) -> tuple[list[str], int, list[str]]:
-    """Make ``docs`` hold exactly ``files``, touching only what changed."""
-    docs.mkdir(parents=True, exist_ok=True)
-    root = docs.resolve()
-    written: list[str] = []
-    unchanged = 0
-    for rel_path, data in sorted(files.items()):
-        target = (root / rel_path).resolve()
-        if root not in target.parents:
-            raise BuildError(f"refusing to write outside {docs}: {rel_path}")
-        if target.is_file() and target.read_bytes() == data:
-            unchanged += 1
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-        written.append(rel_path)
-    deleted: list[str] = []
-    for path in sorted(root.rglob("*"), reverse=True):
-        rel_path = path.relative_to(root).as_posix()
-        if path.is_file() and rel_path not in files:
-            path.unlink()
-            deleted.append(rel_path)
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return written, unchanged, deleted
-
-
 def prepare(seeds: Path, progress: Progress = _silent) -> tuple[Archive, dict[str, bytes]]:
     if not seeds.is_dir():
-        raise BuildError(f"seeds folder not found: {seeds}")
+        raise SettingsError(f"seeds folder not found: {seeds}")
     archive = collect(seeds, progress)
     if not archive.pages:
         reasons = "; ".join(str(p) for p in archive.problems) or "no *.txt files"
@@ -308,67 +288,101 @@ def prepare(seeds: Path, progress: Progress = _silent) -> tuple[Archive, dict[st
     return archive, render_tree(archive)
 
 
-def generate(seeds: Path, docs: Path, progress: Progress = _silent) -> GenerateReport:
-    """Write docs_src/ only (for ``mkdocs serve``)."""
+def _protected(config_file: Path | None) -> dict[str, Path]:
+    """Folders an output must never be or contain: the project (where the command runs
+    and where its configuration lies), the generator's own code, the home folder."""
+    folders = {"current": Path.cwd(), "generator code": PACKAGE_DIR}
+    if config_file is not None:
+        folders["project (mkdocs.yml)"] = config_file.resolve().parent
+    with contextlib.suppress(RuntimeError, KeyError):
+        folders["home"] = Path.home()
+    return folders
+
+
+@contextlib.contextmanager
+def _outputs(seeds: Path, outputs: dict[str, Path], config_file: Path | None, notice: Notice) -> Iterator[None]:
+    """Check the output folders, then hold their locks and clear what a killed build left."""
+    check_outputs(outputs, {"seeds": seeds}, _protected(config_file))
+    with locked(list(outputs.values()), lambda t: notice(f"another build is writing {t.name}; waiting for it to finish")):
+        for target in outputs.values():
+            for done in recover(target.resolve()):
+                notice(done)
+        yield
+
+
+def generate(seeds: Path, docs: Path, progress: Progress = _silent, notice: Notice = _silent_notice) -> GenerateReport:
+    """Write docs_src/ only (for ``mkdocs serve``), swapped in whole."""
     started = time.perf_counter()
-    archive, files = prepare(seeds, progress)
-    written, unchanged, deleted = write_tree(files, docs)
-    return GenerateReport(archive, written, unchanged, deleted, time.perf_counter() - started)
+    with _outputs(seeds, {"docs": docs}, None, notice):
+        archive, files = prepare(seeds, progress)
+        staged = stage_tree(files, docs)
+        try:
+            commit([staged], notice)
+        finally:
+            discard([staged])
+    return GenerateReport(archive, staged.written, staged.unchanged, staged.deleted, time.perf_counter() - started)
 
 
-def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Progress = _silent) -> tuple[GenerateReport, float]:
+def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Progress = _silent,
+          notice: Notice = _silent_notice) -> tuple[GenerateReport, float]:
     """Generate and build the site; on any failure docs_src/ and site/ stay as they were.
 
-    MkDocs builds from a staging copy of the Markdown tree into a staging site;
-    only when that succeeded are docs_src/ updated (changed files only) and the new
-    site swapped in.
+    The new docs tree is staged complete beside docs_src/, MkDocs builds it into a
+    staged site beside site/, and only then are both swapped in (``output.commit``).
     """
     started = time.perf_counter()
-    archive, files = prepare(seeds, progress)
-    generated = time.perf_counter() - started
-    site = site.resolve()
-    site.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".docs-staging-", dir=site.parent) as staging_docs:
-        write_tree(files, Path(staging_docs))
-        progress(0, 0, "mkdocs build")
-        staging_site = Path(tempfile.mkdtemp(prefix=f".{site.name}-new-", dir=site.parent))
+    with _outputs(seeds, {"docs": docs, "site": site}, config_file, notice):
+        archive, files = prepare(seeds, progress)
+        generated = time.perf_counter() - started
+        docs_tree = stage_tree(files, docs)
+        staged = [docs_tree]
         try:
-            mk_seconds = _mkdocs_build(config_file, Path(staging_docs), staging_site, _build_epoch(archive))
+            progress(0, 0, "mkdocs build")
+            site_staging = new_staging(site.resolve())
+            staged.append(StagedTree(site.resolve(), site_staging))
+            mk_seconds = _mkdocs_build(config_file, docs_tree.staging, site_staging, _build_epoch(archive))
             for unused in UNUSED_THEME_FILES:
-                shutil.rmtree(staging_site / unused, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(staging_site, ignore_errors=True)
-            raise
-    written, unchanged, deleted = write_tree(files, docs)
-    old = site.with_name(f".{site.name}-old")
-    if old.exists():
-        shutil.rmtree(old)
-    if site.exists():
-        os.replace(site, old)
-    os.replace(staging_site, site)
-    shutil.rmtree(old, ignore_errors=True)
-    return GenerateReport(archive, written, unchanged, deleted, generated), mk_seconds
+                shutil.rmtree(site_staging / unused, ignore_errors=True)
+            (site_staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            commit(staged, notice)
+        finally:
+            discard(staged)  # what is left of the staging folders after a failure or a swap
+    report = GenerateReport(archive, docs_tree.written, docs_tree.unchanged, docs_tree.deleted, generated)
+    return report, mk_seconds
+
+
+# gzip stores a 32-bit unsigned modification time in sitemap.xml.gz
+_EPOCH_RANGE = (0, 2**32 - 1)
 
 
 def _build_epoch(archive: Archive) -> str:
     """The build date MkDocs stamps into sitemap.xml(.gz): the newest publication date
-    in the archive, so that the same input gives the same bytes on any day.
-    (An explicit SOURCE_DATE_EPOCH in the environment wins.)"""
+    in the archive, so that the same input gives the same bytes on any day.  Clamped
+    to what gzip can store (1970–2106), so an archive of the 1950s builds (its sitemap
+    then says 1970-01-01).  An explicit SOURCE_DATE_EPOCH in the environment wins."""
     dates = [a.date for a in archive.articles if a.date]
     newest = max(dates) if dates else _dt.date(2000, 1, 1)
-    return str(int(_dt.datetime(newest.year, newest.month, newest.day, tzinfo=_dt.timezone.utc).timestamp()))
+    seconds = (newest - _dt.date(1970, 1, 1)).days * 86400
+    return str(min(max(seconds, _EPOCH_RANGE[0]), _EPOCH_RANGE[1]))
 
 
 def _mkdocs_build(config_file: Path, docs: Path, site: Path, epoch: str) -> float:
     from mkdocs.commands.build import build as run_mkdocs
     from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     started = time.perf_counter()
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = saved or epoch
     try:
-        cfg = load_config(config_file=str(config_file), docs_dir=str(docs.resolve()), site_dir=str(site))
-        run_mkdocs(cfg)
+        try:
+            cfg = load_config(config_file=str(config_file), docs_dir=str(docs.resolve()), site_dir=str(site))
+        except (ConfigurationError, Abort) as exc:
+            raise SettingsError(f"{config_file}: {exc}") from exc
+        try:
+            run_mkdocs(cfg)
+        except Abort as exc:
+            raise BuildError(f"mkdocs build failed: {exc}") from exc
     finally:
         if saved is None:
             del os.environ["SOURCE_DATE_EPOCH"]

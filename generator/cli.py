@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
-from .build import BuildError, GenerateReport, build, generate
+from .build import GenerateReport, build, generate
+from .errors import EXIT_INTERRUPTED, BuildError, SettingsError
 
 
 class _Progress:
@@ -73,6 +75,7 @@ def _summary(report: GenerateReport) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _utf8_mode(argv)
     parser = argparse.ArgumentParser(
         prog="python -m generator",
         description="Turn raw newspaper page texts (seeds/*.txt) into a browsable MkDocs archive.",
@@ -83,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of raw page files (*.txt) and optional pages.yaml [seeds]")
         p.add_argument("--docs", type=Path, default=Path("docs_src"), help="where to write the Markdown tree [docs_src]")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+        p.add_argument("--debug", action="store_true", help="show the traceback of an error instead of one line")
 
     p_gen = sub.add_parser("generate", help="write the Markdown tree only (then `mkdocs serve` works)")
     common(p_gen)
@@ -102,18 +106,59 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
     try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("interrupted: nothing changed (docs_src/ and site/ are as before)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if args.debug:
+            raise
+        message, status = _one_line(exc)
+        print(f"error: {message}", file=sys.stderr)
+        return status
+
+
+def _run(args: argparse.Namespace) -> int:
+    progress = _Progress(args.quiet)
+
+    def notice(message: str) -> None:
+        progress.close()
+        print(f"note: {message}", file=sys.stderr, flush=True)
+
+    try:
         if args.command == "generate":
-            _summary(generate(args.seeds, args.docs, progress := _Progress(args.quiet)))
-            progress.close()
-        else:
-            if not args.config.is_file():
-                raise BuildError(f"MkDocs configuration not found: {args.config}")
-            logging.basicConfig(level=logging.WARNING, format="mkdocs: %(levelname)s %(message)s")
-            report, mk_seconds = build(args.seeds, args.docs, args.site, args.config, progress := _Progress(args.quiet))
-            progress.close()
-            _summary(report)
-            print(f"site: built into {args.site} in {mk_seconds:.2f}s")
-    except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+            _summary(generate(args.seeds, args.docs, progress, notice))
+            return 0
+        if not args.config.is_file():
+            raise SettingsError(f"{args.config}: MkDocs configuration not found (use --config)")
+        logging.basicConfig(level=logging.WARNING, format="mkdocs: %(levelname)s %(message)s")
+        report, mk_seconds = build(args.seeds, args.docs, args.site, args.config, progress, notice)
+    finally:
+        progress.close()
+    _summary(report)
+    print(f"site: built into {args.site} in {mk_seconds:.2f}s")
     return 0
+
+
+def _one_line(exc: Exception) -> tuple[str, int]:
+    """What went wrong, in one line, and the exit status (README: exit statuses)."""
+    if isinstance(exc, BuildError):
+        return str(exc), exc.exit_status
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return (f"{where}{exc.strerror or exc} — nothing changed (docs_src/ and site/ are as before); "
+                "free space or fix permissions and build again"), 1
+    return (f"unexpected {type(exc).__name__}: {exc} — nothing changed; this is a bug, please report it "
+            "(run again with --debug for the traceback)"), 1
+
+
+def _utf8_mode(argv: list[str] | None) -> None:
+    """Re-run this command in Python's UTF-8 mode when the locale is not UTF-8: file
+    names, pipes and the terminal are then read and written as UTF-8 whatever LC_ALL
+    says (under GB18030, file names were misread and URLs changed; under ISO-8859-1,
+    printing the summary crashed).  Only for a real command line (``argv`` None)."""
+    if argv is not None or sys.flags.utf8_mode or os.environ.get("PYTHONUTF8") == "0":
+        return
+    if sys.getfilesystemencoding().lower().replace("-", "") == "utf8" and (sys.stdout.encoding or "").lower().replace("-", "") == "utf8":
+        return
+    os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
