@@ -133,13 +133,14 @@ def _year_body(year: int, year_articles: list[Article], from_doc: str, heading: 
 
 
 def _count_table(years: dict[int, list[Article]], target: Callable[[int, int | None], str]) -> list[str]:
-    """Year × month counts; every non-zero count links to its month."""
-    lines = ["| 年份 | " + " | ".join(f"{m}月" for m in range(1, 13)) + " | 合计 |",
+    """Year × month counts; every non-zero count links to its month.  Months are headed
+    by their number alone (the heading cell says 月) so the 14 columns fit a phone."""
+    lines = ["| 年＼月 | " + " | ".join(str(m) for m in range(1, 13)) + " | 合计 |",
              "| --- |" + " ---: |" * 13]
     for year in sorted(years):
         per_month = Counter(a.date.month for a in years[year])  # type: ignore[union-attr]
         cells = [f"[{per_month[m]}]({target(year, m)})" if per_month[m] else "" for m in range(1, 13)]
-        lines.append(f"| [{year}年]({target(year, None)}) | " + " | ".join(cells) + f" | {len(years[year])} |")
+        lines.append(f"| [{year}]({target(year, None)}) | " + " | ".join(cells) + f" | {len(years[year])} |")
     return lines
 
 

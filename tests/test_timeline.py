@@ -80,18 +80,18 @@ def test_single_page_timeline_lists_years_months_days() -> None:
 
 def test_counts_per_month_table() -> None:
     text = timeline_pages(ARTS)["timeline/index.md"]
-    row2020 = next(line for line in text.splitlines() if line.startswith("| [2020年]"))
+    row2020 = next(line for line in text.splitlines() if line.startswith("| [2020]"))
     cells = [c.strip() for c in row2020.strip("|").split("|")]
-    assert cells[0] == "[2020年](#y2020)" and cells[-1] == "3"
+    assert cells[0] == "[2020](#y2020)" and cells[-1] == "3"
     assert cells[5] == "[2](#y2020-05)" and cells[8] == "[1](#y2020-08)" and cells[1] == ""
-    assert "| [2021年](#y2021) | [1](#y2021-01) |" in text
+    assert "| [2021](#y2021) | [1](#y2021-01) |" in text
 
 
 def test_large_archive_gets_a_page_per_year() -> None:
     pages = timeline_pages(ARTS, per_year_above=2)
     assert set(pages) == {"timeline/index.md", "timeline/2020.md", "timeline/2021.md"}
     index = pages["timeline/index.md"]
-    assert "[2020年](2020.md)" in index and "[2](2020.md#y2020-05)" in index
+    assert "[2020](2020.md)" in index and "[2](2020.md#y2020-05)" in index
     assert "[甲]" not in index  # articles only on the year pages
     year = pages["timeline/2020.md"]
     assert "[甲](../articles/2020/05/s-甲.md)" in year and "[← 时间线](index.md)" in year
