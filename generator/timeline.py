@@ -16,7 +16,7 @@ import datetime as _dt
 from collections import Counter, defaultdict
 from typing import Callable, Iterable
 
-from .mdtext import md_escape_inline
+from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
 from .model import Article
 
@@ -167,7 +167,7 @@ def timeline_pages(articles: list[Article], url_of: UrlOf | None = None,
             return page if month is None else f"{page}#{anchor}"
         return f"#{anchor}"
 
-    lines = ["---", "title: 时间线", "---", "", "# 时间线", "",
+    lines = [front_matter_block({"title": "时间线"}).removesuffix("\n"), "", "# 时间线", "",
              f"按日期浏览全部 {len(articles)} 篇文章" + (f"（{len(undated)} 篇日期不详）" if undated else "") + "。"
              "日期多为推断值，依据见各版面页。", ""]
     if dated:
@@ -176,7 +176,7 @@ def timeline_pages(articles: list[Article], url_of: UrlOf | None = None,
     for year in sorted(years):
         if split:
             doc = f"timeline/{year}.md"
-            body = ["---", f"title: {year}年", "---", "", f"# {year}年（{len(years[year])} 篇）", "",
+            body = [front_matter_block({"title": f"{year}年"}).removesuffix("\n"), "", f"# {year}年（{len(years[year])} 篇）", "",
                     month_chart(years[year]), "", f"[← 时间线]({_link(doc, INDEX)})"]
             body += _year_body(year, years[year], doc, "##", url_of)
             pages[doc] = "\n".join(body) + "\n"
