@@ -189,7 +189,7 @@ def test_long_file_names_and_headlines_give_bounded_slugs(tmp_path: Path) -> Non
     for name in (long_ascii, long_cjk, long_words):
         assert len(name.encode()) <= 255
         (seeds / name).write_text(GOOD.replace("测试新闻", name[:3]), encoding="utf-8")
-    (seeds / "long_title.txt").write_text("Z" * 300 + "\n\n本报讯 记者王明报道 正文。\n\n" + "x" * 120 + " y " * 50
+    (seeds / "long_title.txt").write_text("# " + "Z" * 300 + "\n\n本报讯 记者王明报道 正文。\n\n" + "x" * 120 + " y " * 50
                                           + "\n\n本报讯 记者王明报道 正文二。\n", encoding="utf-8")
     (seeds / "long_org.txt").write_text("长机构名称报道\n\n本报讯 记者王明报道 锦州神工半导体" + "股份有限公司" * 60 + "今天开业。\n",
                                         encoding="utf-8")
