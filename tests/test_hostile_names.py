@@ -256,3 +256,19 @@ def test_dates_from_1900_to_2100_render(tmp_path: Path) -> None:
     for d in ("1900年", "1950年", "2100年"):
         assert d in timeline
     assert len(timeline) < 400_000  # a chart over 200 years stays a page, not a megabyte
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["第一号通知发布", "锦州港保税物流中心开工建设", "# 标题", "本报讯 记者王明报道 正文。", "长" * 60]),
+                min_size=1, max_size=30).map("\n\n".join))
+def test_a_kicker_is_at_most_one_headline_long(text: str) -> None:
+    """Whatever the page, a kicker is one line no longer than a headline (nothing lost)."""
+    from generator.cleaning import clean_page
+    from generator.config import layout
+    from generator.conservation import balance
+    from generator.model import SourcePage
+    from generator.segmenting import segment
+
+    found = clean_page(segment(SourcePage("p.txt", text, "utf-8")))
+    assert all(len(a.kicker) <= layout().max_headline_chars for a in found.articles)
+    assert balance(text, found).ok
