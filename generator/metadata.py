@@ -83,7 +83,7 @@ def article_path(art: Article) -> str:
     """Docs-relative path of the article's Markdown file."""
     if art.date is None:
         return f"articles/undated/{art.slug}.md"
-    return f"articles/{art.date:%Y}/{art.date:%m}/{art.slug}.md"
+    return f"articles/{art.date.year:04d}/{art.date.month:02d}/{art.slug}.md"  # %Y gives "1" for year 1
 
 
 def page_url(doc_path: str) -> str:

@@ -272,3 +272,24 @@ def test_a_kicker_is_at_most_one_headline_long(text: str) -> None:
     found = clean_page(segment(SourcePage("p.txt", text, "utf-8")))
     assert all(len(a.kicker) <= layout().max_headline_chars for a in found.articles)
     assert balance(text, found).ok
+
+
+def test_year_one_and_year_9999_render_with_padded_paths_and_a_small_timeline(tmp_path: Path) -> None:
+    """Beyond 1900–2100 (the build's sitemap stamp is build.py's matter), the Markdown
+    tree still renders: ``articles/0001/01/…`` (``%Y`` gave ``articles/1/``), and the
+    timeline chart has a bar per century, not 119,988 monthly bars (11 MB)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    dates = {"first.txt": "0001-01-01", "last.txt": "9999-12-31", "mid.txt": "1950-05-01"}
+    for name in dates:
+        (seeds / name).write_text(GOOD.replace("测试新闻", name[:3]), encoding="utf-8")
+    (seeds / "pages.yaml").write_text("".join(f"{n}: {{date: {d}}}\n" for n, d in dates.items()), encoding="utf-8")
+    result = _cli("generate", "--seeds", str(seeds), "--docs", str(tmp_path / "docs_src"), "-q")
+    assert result.returncode == 0, result.stdout + result.stderr
+    docs = tmp_path / "docs_src"
+    made = sorted(p.relative_to(docs / "articles").parts[:2] for p in (docs / "articles").rglob("*.md"))
+    assert made == [("0001", "01"), ("1950", "05"), ("9999", "12")]
+    timeline = (docs / "timeline" / "index.md").read_text("utf-8")
+    assert len(timeline.encode()) < 50_000 and "每百年文章数（1年—9999年" in timeline
+    for md in docs.rglob("*.md"):
+        _front_matter(md)
