@@ -42,6 +42,7 @@ from typing import Iterable
 from pypinyin import Style, lazy_pinyin
 
 from .config import DATA_DIR, load_yaml
+from .metadata import bounded_slug
 
 ROOT_PLACE = "锦州市"
 KINDS = ("place", "topic", "organization", "person")
@@ -229,7 +230,7 @@ def pinyin_words(name: str, kind: str = "") -> tuple[str, ...]:
 
 def _slug_base(kind: str, key: str) -> str:
     name = key.rsplit("/", 1)[-1] if kind == "place" else key
-    return "-".join(pinyin_words(name, kind)[:20]) or kind
+    return bounded_slug(pinyin_words(name, kind)[:20]) or kind
 
 
 def _hash6(kind: str, key: str) -> str:
@@ -246,7 +247,7 @@ def entity_slug(kind: str, key: str) -> str:
     base = _slug_base(kind, key)
     others = index().slug_groups.get(kind, {}).get(base, ())
     if base == "index" or any(k != key for k in others):  # index.md is the kind's index page
-        return f"{base}-{_hash6(kind, key)}"
+        return bounded_slug(base.split("-"), _hash6(kind, key))
     return base
 
 

@@ -14,14 +14,13 @@ Every piece of newspaper text goes through ``md_escape_inline`` so a title with
 from __future__ import annotations
 
 import heapq
-import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from .entities import ROOT_PLACE, Entities, entity_slug, index, pinyin_words
-from .mdtext import md_escape_inline
+from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
 from .model import Article, Paragraph
 
@@ -64,8 +63,9 @@ def pinyin_key(name: str, kind: str = "") -> tuple:
     return (letter(name, kind) == "#", pinyin_words(name, kind), name)
 
 
-def _title(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # JSON is YAML: safe for any name
+def _front_matter(title: str) -> str:
+    """The page's front matter (the one YAML writer), as the first entry of its lines."""
+    return front_matter_block({"title": title}).removesuffix("\n")
 
 
 # ---------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def entity_pages(articles: list[Article], url_of: UrlOf | None = None) -> dict[s
         doc = entity_path(kind, key)
         name = display_name(kind, key)
         folder, label = KINDS[kind]
-        lines = ["---", f"title: {_title(name)}", "---", "", f"# {md_escape_inline(name)}", "",
+        lines = [_front_matter(name), "", f"# {md_escape_inline(name)}", "",
                  f"[← 全部{label}]({rel(doc, folder + '/index.md')})", ""]
         header = (_place_header(key, doc, have_places) if kind == "place" else _topic_header(key) if kind == "topic"
                   else _org_header(key) if kind == "organization" else _person_header(key, entry.articles))
@@ -247,7 +247,7 @@ def _index_page(kind: str, entries: dict[tuple[str, str], _Entry]) -> str:
     folder, label = KINDS[kind]
     doc = f"{folder}/index.md"
     keys = sorted((k for kd, k in entries if kd == kind), key=lambda k: pinyin_key(display_name(kind, k), kind))
-    lines = ["---", f"title: {_title(label)}", "---", "", f"# {label}", "",
+    lines = [_front_matter(label), "", f"# {md_escape_inline(label)}", "",
              f"共 {len(keys)} 个{label}，按拼音排序；括号内为{'署名' if kind == 'person' else '提及'}的文章数。", ""]
     sub = "##"
     if kind == "place" and keys:

@@ -13,13 +13,18 @@ import posixpath
 import re
 from collections import Counter
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
 from pypinyin import Style, lazy_pinyin
 
 from .model import Article
 
 MAX_SLUG_WORDS = 8
+# A slug names a file (at most 255 bytes on every common file system, less inside
+# zip archives and with ".md"/".html" added) and is read in URLs: 80 bytes is enough
+# for eight pinyin syllables and a hash.  Every slug — article, source page, raw copy,
+# entity page — is cut by ``bounded_slug``.
+MAX_SLUG_BYTES = 80
 
 
 def article_id(source_stem: str, title: str, occurrence: int) -> str:
@@ -44,6 +49,24 @@ def ascii_words(text: str, limit: int = MAX_SLUG_WORDS) -> list[str]:
     return words
 
 
+def bounded_slug(words: Sequence[str], suffix: str = "", limit: int = MAX_SLUG_BYTES) -> str:
+    """``words`` joined by ``-`` (then ``-suffix``) in at most ``limit`` bytes.
+
+    Whole words while they fit, so a slug that was within the bound stays exactly as
+    it was (slugs are permanent URLs); a first word too long for the room is cut.  The
+    suffix (a hash) is always kept whole: it is what keeps a cut slug unique."""
+    room = limit - (len(suffix.encode()) + 1 if suffix else 0)
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate.encode()) > room:
+            if not out:
+                out = word.encode()[:max(room, 0)].decode("utf-8", "ignore")
+            break
+        out = candidate
+    return f"{out}-{suffix}" if out and suffix else out or suffix
+
+
 def assign_slugs(articles: list[Article]) -> None:
     """Give every article its stable slug ``<pinyin-of-title>-<id>``."""
     seen: Counter[tuple[str, str]] = Counter()
@@ -53,14 +76,14 @@ def assign_slugs(articles: list[Article]) -> None:
         seen[key] += 1
         stem = art.source.rsplit(".", 1)[0]
         words = ascii_words(art.title) or ["article"]
-        art.slug = "-".join(words) + "-" + article_id(stem, art.title, occurrence)
+        art.slug = bounded_slug(words, article_id(stem, art.title, occurrence))
 
 
 def article_path(art: Article) -> str:
     """Docs-relative path of the article's Markdown file."""
     if art.date is None:
         return f"articles/undated/{art.slug}.md"
-    return f"articles/{art.date:%Y}/{art.date:%m}/{art.slug}.md"
+    return f"articles/{art.date.year:04d}/{art.date.month:02d}/{art.slug}.md"  # %Y gives "1" for year 1
 
 
 def page_url(doc_path: str) -> str:
@@ -73,7 +96,7 @@ def article_url(art: Article) -> str:
     return page_url(article_path(art))
 
 
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
+_SAFE_NAME = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_.-]{{0,{MAX_SLUG_BYTES - 1}}}$")
 
 
 def source_slug(source_name: str) -> str:
@@ -84,7 +107,7 @@ def source_slug(source_name: str) -> str:
     if _SAFE_NAME.match(stem) and ".." not in stem:
         return stem
     words = ascii_words(stem) or ["page"]
-    return "-".join(words) + "-" + hashlib.sha1(source_name.encode("utf-8")).hexdigest()[:8]
+    return bounded_slug(words, hashlib.sha1(source_name.encode("utf-8")).hexdigest()[:8])
 
 
 def source_path(source_name: str) -> str:

@@ -1,9 +1,11 @@
 """Rendering the archive's Markdown pages from Jinja2 templates.
 
 Templates hold the page layout; this module prepares the values they need.  All
-text from the newspapers goes through ``md`` (Markdown-escaped) or ``h``
-(HTML-escaped) filters, so nothing on a page can inject markup or script.  Front
-matter is written by PyYAML, never by string concatenation.
+text from the newspapers and every file name goes through ``md`` (Markdown-escaped)
+or ``h`` (HTML-escaped) filters, so nothing on a page can inject markup or script.
+Every page's front matter is one ``front_matter`` value made by
+``mdtext.front_matter_block`` (PyYAML), never written in a template: a file name
+holding a newline or ``: `` cannot add keys (Material prints ``description`` raw).
 """
 
 from __future__ import annotations
@@ -12,12 +14,11 @@ from collections import Counter
 from functools import cache
 from typing import Any
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .config import DATA_DIR, load_yaml
 from .entity_pages import entity_links, entity_path, link_first_mentions
-from .mdtext import html_escape, md_escape_inline
+from .mdtext import dump_front_matter, front_matter_block, html_escape, md_escape_inline
 from .metadata import article_path, front_matter, raw_path, rel, source_path
 from .model import Article
 from .timeline import latest as newest
@@ -49,12 +50,7 @@ def env() -> Environment:
     return e
 
 
-# libyaml's emitter when PyYAML was built with it (same output, several times faster)
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-def dump_front_matter(data: dict[str, Any]) -> str:
-    return yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+__all__ = ["dump_front_matter", "render_article", "render_home", "render_source", "render_sources_index"]
 
 
 def log_counts(art: Article) -> Counter[str]:
@@ -78,7 +74,7 @@ def render_article(art: Article, previous: Article | None = None, following: Art
     summary = "，".join(f"{KIND_NAMES[k]} {n}" for k, n in counts.items() if n) or "无"
     return env().get_template("article.md.j2").render(
         art=art,
-        front_matter=dump_front_matter(front_matter(art)),
+        front_matter=front_matter_block(front_matter(art)),
         source_link=rel(path, source_path(art.source)),
         previous=previous and {"title": previous.title or "（无标题）", "link": rel(path, article_path(previous)), "date": previous.date},
         following=following and {"title": following.title or "（无标题）", "link": rel(path, article_path(following)), "date": following.date},
@@ -110,6 +106,7 @@ def render_home(site_title: str, articles: list[Article], n_sources: int, latest
     columns = Counter(a.column for a in articles if a.column)
     dates = [a.date for a in articles if a.date]
     return env().get_template("home.md.j2").render(
+        front_matter=front_matter_block({"title": site_title}),
         site_title=site_title,
         n_articles=len(articles),
         n_sources=n_sources,
@@ -122,7 +119,8 @@ def render_home(site_title: str, articles: list[Article], n_sources: int, latest
 
 def render_sources_index(sources: list[dict[str, Any]], problems: list[str]) -> str:
     rows = [dict(s, link=rel("sources/index.md", source_path(s["name"]))) for s in sources]
-    return env().get_template("sources_index.md.j2").render(sources=rows, problems=problems)
+    return env().get_template("sources_index.md.j2").render(
+        front_matter=front_matter_block({"title": "版面"}), sources=rows, problems=problems)
 
 
 def render_source(info: dict[str, Any], raw_text: str, articles: list[Article], furniture: list, failed: str = "") -> str:
@@ -130,6 +128,7 @@ def render_source(info: dict[str, Any], raw_text: str, articles: list[Article], 
     notable = [(a.title, e) for a in articles for e in a.log if e.kind in ("removed", "flagged") and e.rule not in ROUTINE_RULES]
     return env().get_template("source.md.j2").render(
         **info,
+        front_matter=front_matter_block({"title": f"版面 {info['name']}"}),
         raw_link=rel(doc, raw_path(info["name"])),
         raw_text=raw_text,
         raw_lines=raw_text.count("\n") + 1,

@@ -182,6 +182,18 @@ def _split_inline_subtitle(text: str) -> tuple[str, str]:
     return (m.group(1).strip(), m.group(2).strip()) if m else (text, "")
 
 
+def split_kicker(heads: list[Line]) -> tuple[list[Line], list[Line]]:
+    """(kicker lines, lines that are not a kicker) among the headline lines before the title.
+
+    A kicker (引题) is one short line printed above the headline.  Several lines there,
+    or one longer than any headline, are text that happens to look like headings (a
+    page of 50,000 short lines separated by blank lines is one run): they belong to
+    the story's body, not to a kicker that would swallow the page."""
+    if len(heads) == 1 and len(heads[0].text) <= layout().max_headline_chars:
+        return heads, []
+    return [], heads
+
+
 class _Segmenter:
     """The single pass over a page's classified lines."""
 
@@ -227,6 +239,7 @@ class _Segmenter:
         """Open a new story whose headline is made of ``parts`` (kicker, title, subtitle)."""
         self._finish_current()
         kicker_parts: list[str] = []
+        not_kicker: list[Line] = []
         title, subtitle = "", ""
         heads = [p for p in parts if p.kind != "subtitle"]
         subs = [p for p in parts if p.kind == "subtitle"]
@@ -241,7 +254,9 @@ class _Segmenter:
             if inline_sub:
                 subtitle = (inline_sub.lstrip("—-").strip() + " " + subtitle).strip()
                 dashes.append((heads[-1].no, inline_sub[: len(inline_sub) - len(inline_sub.lstrip("—-"))]))
-            kicker_parts = [p.text for p in heads[:-1]]
+            kicker_lines, not_kicker = split_kicker(heads[:-1])
+            kicker_parts = [p.text for p in kicker_lines]
+            heads = kicker_lines + heads[-1:]
         level = min((p.level for p in heads if p.level), default=0)
         lead_story = bool(kicker_parts or subtitle) or (level and self.column_level and level < self.column_level)
         if level == 1 or (lead_story and not self.after_column_header):
@@ -266,6 +281,11 @@ class _Segmenter:
         self.in_sidebar = False
         for no, dash in dashes:
             article.log.append(LogEntry("removed", "subtitle-dash", no, dash, "the dash that marks a subtitle (副题) is not part of it"))
+        if not_kicker:
+            article.body.extend(Paragraph(p.text, p.no) for p in not_kicker)
+            article.log.append(LogEntry("moved", "not-a-kicker", not_kicker[0].no, not_kicker[0].text[:40],
+                                        f"{len(not_kicker)} line(s) above the headline: too many or too long for a "
+                                        "kicker (引题, one short line); kept as the start of the body"))
         for p in parts:
             self._markup(p)
         if self.orphan_captions:

@@ -16,7 +16,7 @@ import datetime as _dt
 from collections import Counter, defaultdict
 from typing import Callable, Iterable
 
-from .mdtext import md_escape_inline
+from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
 from .model import Article
 
@@ -76,31 +76,53 @@ def _months(first: _dt.date, last: _dt.date) -> list[tuple[int, int]]:
     return out
 
 
-def month_chart(articles: list[Article]) -> str:
-    """An inline SVG bar chart of articles per month (every month in range, empty ones
-    included): no script, no outside file, works offline.  Only numbers are printed."""
-    dated = [a.date for a in articles if a.date]
-    if not dated:
-        return ""
-    counts = Counter((d.year, d.month) for d in dated)
-    months = _months(min(dated), max(dated))
-    peak = max(counts.values())
+MAX_CHART_BARS = 240  # twenty years of months; a longer span gets a bar per year, decade or century
+_YEARS_PER_BAR = (1, 10, 100, 1000)
+
+
+def _bar(x: int, top: int, height: int, bar: int, n: int, peak: int, label: str) -> str:
+    h = max(round(height * n / peak), 1) if n else 0
+    return f'<rect x="{x}" y="{top + height - h}" width="{bar}" height="{h}"><title>{label}：{n} 篇</title></rect>'
+
+
+def _svg(bars: list[tuple[str, int, str]], caption: str) -> str:
+    """Bars as (tooltip, count, x-axis label or ''); no script, no outside file."""
+    peak = max(n for _, n, _ in bars)
     bar, gap, height, top, bottom = 10, 2, 80, 14, 16
-    width = len(months) * (bar + gap) + 20
+    width = len(bars) * (bar + gap) + 20
     total_h = top + height + bottom
     parts = [f'<svg class="timeline-chart" role="img" viewBox="0 0 {width} {total_h}" '
              f'width="{width}" height="{total_h}" xmlns="http://www.w3.org/2000/svg">',
-             f"<title>每月文章数（{months[0][0]}年{months[0][1]}月—{months[-1][0]}年{months[-1][1]}月，最多 {peak} 篇）</title>"]
-    for i, (y, m) in enumerate(months):
-        n = counts.get((y, m), 0)
-        h = max(round(height * n / peak), 1) if n else 0
+             f"<title>{caption}，最多 {peak} 篇）</title>"]
+    for i, (label, n, axis) in enumerate(bars):
         x = 10 + i * (bar + gap)
-        parts.append(f'<rect x="{x}" y="{top + height - h}" width="{bar}" height="{h}">'
-                     f"<title>{y}年{m}月：{n} 篇</title></rect>")
-        if m == 1 or i == 0:
-            parts.append(f'<text x="{x}" y="{total_h - 3}" font-size="10">{y}</text>')
+        parts.append(_bar(x, top, height, bar, n, peak, label))
+        if axis:
+            parts.append(f'<text x="{x}" y="{total_h - 3}" font-size="10">{axis}</text>')
     parts.append("</svg>")
     return '<div class="timeline-chart-box">\n' + "".join(parts) + "\n</div>"
+
+
+def month_chart(articles: list[Article]) -> str:
+    """An inline SVG bar chart of articles per month (every month in range, empty ones
+    included): no script, no outside file, works offline.  Only numbers are printed.
+    Over more than ``MAX_CHART_BARS`` months (dates from 1900 to 2100 are valid), a bar
+    is a year, a decade or a century, so the page stays small whatever the dates."""
+    dated = [a.date for a in articles if a.date]
+    if not dated:
+        return ""
+    months = _months(min(dated), max(dated))
+    if len(months) <= MAX_CHART_BARS:
+        counts = Counter((d.year, d.month) for d in dated)
+        bars = [(f"{y}年{m}月", counts.get((y, m), 0), str(y) if m == 1 or i == 0 else "") for i, (y, m) in enumerate(months)]
+        return _svg(bars, f"每月文章数（{months[0][0]}年{months[0][1]}月—{months[-1][0]}年{months[-1][1]}月")
+    first, last = min(dated).year, max(dated).year
+    step = next(s for s in _YEARS_PER_BAR if last // s - first // s < MAX_CHART_BARS)
+    counts = Counter(d.year // step for d in dated)
+    bars = [(f"{k * step}年" if step == 1 else f"{k * step}—{k * step + step - 1}年", counts.get(k, 0),
+             str(k * step) if i % 10 == 0 else "") for i, k in enumerate(range(first // step, last // step + 1))]
+    unit = {1: "每年", 10: "每十年", 100: "每百年", 1000: "每千年"}[step]
+    return _svg(bars, f"{unit}文章数（{first}年—{last}年")
 
 
 def _anchor(year: int, month: int | None = None) -> str:
@@ -168,7 +190,7 @@ def timeline_pages(articles: list[Article], url_of: UrlOf | None = None,
             return page if month is None else f"{page}#{anchor}"
         return f"#{anchor}"
 
-    lines = ["---", "title: 时间线", "---", "", "# 时间线", "",
+    lines = [front_matter_block({"title": "时间线"}).removesuffix("\n"), "", "# 时间线", "",
              f"按日期浏览全部 {len(articles)} 篇文章" + (f"（{len(undated)} 篇日期不详）" if undated else "") + "。"
              "日期多为推断值，依据见各版面页。", ""]
     if dated:
@@ -177,7 +199,7 @@ def timeline_pages(articles: list[Article], url_of: UrlOf | None = None,
     for year in sorted(years):
         if split:
             doc = f"timeline/{year}.md"
-            body = ["---", f"title: {year}年", "---", "", f"# {year}年（{len(years[year])} 篇）", "",
+            body = [front_matter_block({"title": f"{year}年"}).removesuffix("\n"), "", f"# {year}年（{len(years[year])} 篇）", "",
                     month_chart(years[year]), "", f"[← 时间线]({_link(doc, INDEX)})"]
             body += _year_body(year, years[year], doc, "##", url_of)
             pages[doc] = "\n".join(body) + "\n"
