@@ -483,28 +483,30 @@ class _Node:
     null: bool = False
 
 
-def _compose(text: str) -> _Node | None:
-    """The document's node tree, built from libyaml's parse events.
+def _compose(text: str, on_entry: Callable[[_Node, _Node], None]) -> _Node | None:
+    """Walk the document, handing each entry of a top-level mapping to ``on_entry`` as
+    soon as it is complete; return the top-level node (a mapping's entries are not kept).
 
     ``yaml.compose`` would do, but costs some 50 µs an entry even with libyaml (every
-    scalar goes through PyYAML's Python resolver, every node gets two marks): a
-    million-entry file took minutes.  Here each event is handled once, in constant
-    time: linear in the file.  Aliases share their anchor's node (never copied: no
-    "billion laughs"); the tree is built with an explicit stack, so deep nesting
-    cannot exhaust Python's recursion.
-    Raises ``yaml.YAMLError`` (with its mark) for invalid YAML or a second document.
+    scalar goes through PyYAML's Python resolver, every node gets two marks) and holds
+    the whole tree: a million-entry file took minutes and gigabytes.  Here each of
+    libyaml's parse events is handled once, in constant time: linear in the file, and
+    memory for one entry at a time.  Aliases share their anchor's node (never copied:
+    no "billion laughs"); nesting is an explicit stack, so deep nesting cannot exhaust
+    Python's recursion.  Raises ``yaml.YAMLError`` (with its mark) for invalid YAML
+    or a second document; ``on_entry`` may have been called before that.
     """
     loader = _YAML_LOADER(text)
     try:
-        return _build_tree(loader.get_event)
+        return _walk_events(loader.get_event, on_entry)
     finally:
         loader.dispose()
 
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: millions of new nodes and problems (none in
-    a cycle that matters) would set it off again and again, a third of the time."""
+    """Pause the cyclic garbage collector: a million new problems (none in a cycle)
+    would set it off again and again, a third of the time."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -514,9 +516,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build_tree(next_event: Callable[[], yaml.Event]) -> _Node | None:
+def _walk_events(next_event: Callable[[], yaml.Event], on_entry: Callable[[_Node, _Node], None]) -> _Node | None:
     root: _Node | None = None
-    open_nodes: list[_Node] = []
+    open_nodes: list[_Node] = []  # the collections being read, outermost first
     anchors: dict[str, _Node] = {}
     documents = 0
     while True:
@@ -531,12 +533,11 @@ def _build_tree(next_event: Callable[[], yaml.Event]) -> _Node | None:
             if ev.anchor not in anchors:
                 raise yaml.MarkedYAMLError(problem=f"found undefined alias {ev.anchor!r}", problem_mark=ev.start_mark)
             node = anchors[ev.anchor]
-        elif kind is yaml.MappingEndEvent:
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             done = open_nodes.pop()
-            done.value = list(zip(done.value[0::2], done.value[1::2]))
-            continue
-        elif kind is yaml.SequenceEndEvent:
-            open_nodes.pop()
+            if kind is yaml.MappingEndEvent:
+                done.value = list(zip(done.value[0::2], done.value[1::2]))
+            _hand_out(open_nodes, on_entry)
             continue
         elif kind is yaml.DocumentStartEvent:
             documents += 1
@@ -557,6 +558,17 @@ def _build_tree(next_event: Callable[[], yaml.Event]) -> _Node | None:
                 anchors[ev.anchor] = node
             if node.shape != "scalar":
                 open_nodes.append(node)
+                continue
+        _hand_out(open_nodes, on_entry)
+
+
+def _hand_out(open_nodes: list[_Node], on_entry: Callable[[_Node, _Node], None]) -> None:
+    """A node was completed: if it finished a key–value pair of the top-level mapping,
+    hand the pair out and forget it."""
+    if len(open_nodes) == 1 and open_nodes[0].shape == "mapping" and len(open_nodes[0].value) == 2:
+        key, value = open_nodes[0].value
+        open_nodes[0].value.clear()
+        on_entry(key, value)
 
 
 def _overrides_text(path: Path) -> str | Problem:
@@ -591,15 +603,21 @@ def load_overrides(path: Path, known_files: set[str]) -> tuple[dict[str, PageOve
     text = _overrides_text(path)
     if isinstance(text, Problem):
         return {}, [text]
+    reader = _OverridesReader(name, known_files)
     with _gc_paused():
         try:
-            root = _compose(text)
+            root = _compose(text, reader.add)
         except yaml.YAMLError as exc:
             return {}, [_yaml_problem(name, exc)]
         except Exception as exc:  # noqa: BLE001 — a broken settings file must never stop the build
             return {}, [Problem(name, None, f"cannot be read as YAML ({type(exc).__name__}: {exc}); overrides ignored",
                                 fatal=False, kind="cannot be read as YAML")]
-        return _settings(name, root, known_files)
+    if root is None or root.null:
+        return {}, []
+    if root.shape != "mapping":
+        return {}, [Problem(name, root.line, "must map file names to settings; overrides ignored", fatal=False,
+                            kind="must map file names to settings")]
+    return reader.overrides, reader.problems
 
 
 def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
@@ -610,51 +628,54 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
                    fatal=False, kind="not valid YAML")
 
 
-def _settings(name: str, root: _Node | None, known_files: set[str]) -> tuple[dict[str, PageOverride], list[Problem]]:
-    """The overrides in the document's tree; every mistake a warning with its line."""
-    problems: list[Problem] = []
+@dataclass
+class _OverridesReader:
+    """The overrides, one top-level entry at a time; every mistake a warning with its line."""
 
-    def warn(line: int | None, reason: str, kind: str) -> None:
-        problems.append(Problem(name, line, reason, fatal=False, kind=kind))
+    name: str  # of the file, for the messages
+    known_files: set[str]
+    overrides: dict[str, PageOverride] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    first_line: dict[str, int] = field(default_factory=dict)
 
-    if root is None or root.null:
-        return {}, []
-    if root.shape != "mapping":
-        return {}, [Problem(name, root.line, "must map file names to settings; overrides ignored", fatal=False,
-                            kind="must map file names to settings")]
-    overrides: dict[str, PageOverride] = {}
-    first_line: dict[str, int] = {}
-    for key_node, value_node in root.value:
+    def warn(self, line: int | None, reason: str, kind: str) -> None:
+        self.problems.append(Problem(self.name, line, reason, fatal=False, kind=kind))
+
+    def add(self, key_node: _Node, value_node: _Node) -> None:
         line = key_node.line
         if key_node.shape != "scalar":
-            warn(line, "a file name must be plain text; entry ignored", "a file name must be plain text")
-            continue
+            self.warn(line, "a file name must be plain text; entry ignored", "a file name must be plain text")
+            return
         file = str(key_node.value)
-        if file not in known_files:
+        if file not in self.known_files:
             hint = ""
             base = file.replace("\\", "/").rsplit("/", 1)[-1]
-            if base != file and base in known_files:
+            if base != file and base in self.known_files:
                 hint = f" — write just {base!r}"
-            warn(line, f"unknown file {file!r} (not in seeds/){hint}; entry ignored", "unknown file (not in seeds/)")
-            continue
-        if file in first_line:
-            warn(line, f"{file}: listed twice (first on line {first_line[file]}); this later entry wins", "file listed twice")
-        first_line.setdefault(file, line)
+            self.warn(line, f"unknown file {file!r} (not in seeds/){hint}; entry ignored", "unknown file (not in seeds/)")
+            return
+        if file in self.first_line:
+            self.warn(line, f"{file}: listed twice (first on line {self.first_line[file]}); this later entry wins",
+                      "file listed twice")
+        self.first_line.setdefault(file, line)
         if value_node.null:
-            overrides[file] = PageOverride()
-            continue
-        if value_node.shape != "mapping":
-            warn(line, f"{file}: settings must be a mapping (date, newspaper, page_label)", "settings must be a mapping")
-            continue
+            self.overrides[file] = PageOverride()
+        elif value_node.shape != "mapping":
+            self.warn(line, f"{file}: settings must be a mapping (date, newspaper, page_label)", "settings must be a mapping")
+        else:
+            self.overrides[file] = self._settings(file, value_node)
+
+    def _settings(self, file: str, mapping: _Node) -> PageOverride:
         override = PageOverride()
-        for k_node, v_node in value_node.value:
+        for k_node, v_node in mapping.value:
             k_line = k_node.line
             key = str(k_node.value) if k_node.shape == "scalar" else f"<a {k_node.shape}>"
             if key not in _SETTINGS:
-                warn(k_line, f"{file}: unknown setting {key!r} (use date, newspaper, page_label); ignored", "unknown setting")
+                self.warn(k_line, f"{file}: unknown setting {key!r} (use date, newspaper, page_label); ignored", "unknown setting")
                 continue
             if v_node.shape != "scalar":
-                warn(v_node.line, f"{file}: {key} must be a single value, not a list or mapping; ignored", "not a single value")
+                self.warn(v_node.line, f"{file}: {key} must be a single value, not a list or mapping; ignored",
+                          "not a single value")
                 continue
             value = str(v_node.value).strip()
             if v_node.null or value == "":
@@ -662,13 +683,12 @@ def _settings(name: str, root: _Node | None, known_files: set[str]) -> tuple[dic
             if key == "date":
                 parsed = _safe_iso(value)
                 if parsed is None:
-                    warn(k_line, f"{file}: invalid date {value!r} (use YYYY-MM-DD); date ignored", "invalid date")
+                    self.warn(k_line, f"{file}: invalid date {value!r} (use YYYY-MM-DD); date ignored", "invalid date")
                 else:
                     override.date = parsed
             else:
                 setattr(override, key, value)
-        overrides[file] = override
-    return overrides, problems
+        return override
 
 
 def _safe_iso(value: str) -> _dt.date | None:

@@ -210,3 +210,30 @@ def test_pages_yaml_folder_error_does_not_publish_the_build_path(tmp_path: Path)
     out, docs = _generate(seeds)  # checks every docs file for the absolute path
     assert str(tmp_path) not in out, out
     assert "pages.yaml: not a regular file (directory); overrides ignored" in (docs / "sources" / "index.md").read_text("utf-8")
+
+
+def test_pages_yaml_anchors_deep_nesting_and_alias_bombs(tmp_path: Path) -> None:
+    f = tmp_path / "pages.yaml"
+    f.write_text("a.txt: &same\n  newspaper: 锦州日报\nb.txt: *same\n", encoding="utf-8")
+    overrides, problems = load_overrides(f, {"a.txt", "b.txt"})
+    assert overrides["b.txt"].newspaper == "锦州日报" and not problems
+    f.write_text("a.txt: " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
+    overrides, problems = load_overrides(f, {"a.txt"})
+    assert not overrides and problems[0].line == 1  # libyaml: "exceeded maximum nesting depth"; never a RecursionError
+    bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 30))
+    f.write_text(bomb + "a.txt: *a29\n", encoding="utf-8")
+    started = time.perf_counter()
+    overrides, problems = load_overrides(f, {"a.txt"})
+    assert time.perf_counter() - started < 2 and "must be a mapping" in problems[-1].reason
+    f.write_text("a.txt: *nowhere\n", encoding="utf-8")
+    assert "not valid YAML (found undefined alias 'nowhere')" in load_overrides(f, {"a.txt"})[1][0].reason
+
+
+def test_display_name_escapes_what_a_terminal_would_obey_and_is_idempotent() -> None:
+    from generator.model import display_name
+
+    name = "\x1b[2J\x9b\u202e\u2066\x7f\t\udcff.txt 同名\\x1b"
+    shown = display_name(name)
+    assert shown == r"\x1b[2J\x9b\u202e\u2066\x7f\x09\xff.txt 同名\x1b"
+    assert shown.isprintable() and display_name(shown) == shown
