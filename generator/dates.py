@@ -621,11 +621,15 @@ def load_overrides(path: Path, known_files: set[str]) -> tuple[dict[str, PageOve
 
 
 def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
-    """Invalid YAML: one problem at the line libyaml points to; the rest is ignored."""
+    """Invalid YAML: one problem at the line libyaml points to (and where the unclosed
+    construct began, when that is elsewhere: an unclosed ``[`` is found only at the end)."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark else None
-    return Problem(name, line, f"not valid YAML ({getattr(exc, 'problem', None) or exc}); overrides ignored",
-                   fatal=False, kind="not valid YAML")
+    what = getattr(exc, "problem", None) or str(exc)
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark and context_mark.line + 1 != line:
+        what += f", {context} from line {context_mark.line + 1}"
+    return Problem(name, line, f"not valid YAML ({what}); overrides ignored", fatal=False, kind="not valid YAML")
 
 
 @dataclass
