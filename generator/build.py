@@ -25,7 +25,7 @@ from .entity_pages import entity_pages
 from .errors import BuildError, SettingsError
 from .linking import attach_entities, attach_related, register_entities
 from .metadata import article_path, assign_slugs, catalogue_record, raw_path, source_path
-from .model import Article, Problem, SourcePage
+from .model import Article, Problem, SourcePage, cap_problems
 from .output import MARKER, MARKER_TEXT, StagedTree, check_outputs, commit, discard, locked, new_staging, recover, stage_tree
 from .reading import read_pages
 from .rendering import page_log_counts, render_article, render_home, render_source, render_sources_index
@@ -164,7 +164,7 @@ def collect(seeds: Path, progress: Progress = _silent) -> Archive:
     notes = list(read.notes)
     overrides: dict[str, Any] = {}
     overrides_file = seeds / "pages.yaml"
-    if overrides_file.exists():
+    if os.path.lexists(overrides_file):  # a dangling link or a FIFO too: load_overrides says why it is ignored
         overrides, override_problems = load_overrides(overrides_file, {p.name for p in read.pages} | {p.file for p in read.problems})
         problems.extend(override_problems)
     for page in read.pages:
@@ -184,7 +184,7 @@ def collect(seeds: Path, progress: Progress = _silent) -> Archive:
             lost = "".join(sorted(work.balance.missing.elements()))[:60]
             raise BuildError(f"{work.result.page.name}: {sum(work.balance.missing.values())} character(s) lost without a reason "
                              f"during segmentation/cleaning: {lost!r} — this is a bug, please report it with the file")
-    archive = Archive(pages, problems, notes, balances)
+    archive = Archive(pages, cap_problems(problems), notes, balances)
     register_entities(archive.articles)
     assign_slugs(archive.articles)
     attach_related(archive.articles)

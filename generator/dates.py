@@ -32,16 +32,19 @@ Vocabulary (plan periods, relative phrases, era names, cue words) lives in
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import yaml
 
 from .config import load_yaml
 from .model import Problem
+from .reading import read_regular
 
 __all__ = ["Evidence", "DateInference", "PageOverride", "infer_page_date", "load_overrides", "vocabulary"]
 
@@ -463,6 +466,124 @@ def infer_page_date(text: str) -> DateInference:
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SETTINGS = ("date", "newspaper", "page_label")
+_NULL_TAG = "tag:yaml.org,2002:null"
+_PLAIN_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+# libyaml when PyYAML has it: PyYAML's pure-Python scanner costs about 0.3 ms an entry
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(slots=True)
+class _Node:
+    """A YAML node as much as the overrides need: its shape, line and value
+    (scalar: text; sequence: nodes; mapping: (key, value) node pairs)."""
+
+    shape: str  # "scalar", "sequence" or "mapping"
+    line: int  # 1-based
+    value: Any
+    null: bool = False
+
+
+def _compose(text: str, on_entry: Callable[[_Node, _Node], None]) -> _Node | None:
+    """Walk the document, handing each entry of a top-level mapping to ``on_entry`` as
+    soon as it is complete; return the top-level node (a mapping's entries are not kept).
+
+    ``yaml.compose`` would do, but costs some 50 µs an entry even with libyaml (every
+    scalar goes through PyYAML's Python resolver, every node gets two marks) and holds
+    the whole tree: a million-entry file took minutes and gigabytes.  Here each of
+    libyaml's parse events is handled once, in constant time: linear in the file, and
+    memory for one entry at a time.  Aliases share their anchor's node (never copied:
+    no "billion laughs"); nesting is an explicit stack, so deep nesting cannot exhaust
+    Python's recursion.  Raises ``yaml.YAMLError`` (with its mark) for invalid YAML
+    or a second document; ``on_entry`` may have been called before that.
+    """
+    loader = _YAML_LOADER(text)
+    try:
+        return _walk_events(loader.get_event, on_entry)
+    finally:
+        loader.dispose()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a million new problems (none in a cycle)
+    would set it off again and again, a third of the time."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _walk_events(next_event: Callable[[], yaml.Event], on_entry: Callable[[_Node, _Node], None]) -> _Node | None:
+    root: _Node | None = None
+    open_nodes: list[_Node] = []  # the collections being read, outermost first
+    anchors: dict[str, _Node] = {}
+    documents = 0
+    while True:
+        ev = next_event()
+        kind = type(ev)
+        if kind is yaml.ScalarEvent:
+            null = ev.tag == _NULL_TAG or (ev.tag is None and ev.implicit[0] and ev.value in _PLAIN_NULLS)
+            node = _Node("scalar", ev.start_mark.line + 1, ev.value, null)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            node = _Node("mapping" if kind is yaml.MappingStartEvent else "sequence", ev.start_mark.line + 1, [])
+        elif kind is yaml.AliasEvent:
+            if ev.anchor not in anchors:
+                raise yaml.MarkedYAMLError(problem=f"found undefined alias {ev.anchor!r}", problem_mark=ev.start_mark)
+            node = anchors[ev.anchor]
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            done = open_nodes.pop()
+            if kind is yaml.MappingEndEvent:
+                done.value = list(zip(done.value[0::2], done.value[1::2]))
+            _hand_out(open_nodes, on_entry)
+            continue
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise yaml.MarkedYAMLError(problem="a second document (---): pages.yaml holds one mapping",
+                                           problem_mark=ev.start_mark)
+            continue
+        elif kind is yaml.StreamEndEvent:
+            return root
+        else:  # stream start, document end
+            continue
+        if open_nodes:
+            open_nodes[-1].value.append(node)
+        else:
+            root = node
+        if kind is not yaml.AliasEvent:
+            if ev.anchor:
+                anchors[ev.anchor] = node
+            if node.shape != "scalar":
+                open_nodes.append(node)
+                continue
+        _hand_out(open_nodes, on_entry)
+
+
+def _hand_out(open_nodes: list[_Node], on_entry: Callable[[_Node, _Node], None]) -> None:
+    """A node was completed: if it finished a key–value pair of the top-level mapping,
+    hand the pair out and forget it."""
+    if len(open_nodes) == 1 and open_nodes[0].shape == "mapping" and len(open_nodes[0].value) == 2:
+        key, value = open_nodes[0].value
+        open_nodes[0].value.clear()
+        on_entry(key, value)
+
+
+def _overrides_text(path: Path) -> str | Problem:
+    """The text of ``pages.yaml``, read like a page (a regular file, no link followed, no
+    FIFO waited on), or why it is ignored.  No message names a path: they are published."""
+    name = path.name
+    raw = read_regular(path)
+    if isinstance(raw, str):
+        return Problem(name, None, f"{raw}; overrides ignored", fatal=False, kind=raw)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return Problem(name, None, f"cannot read: not UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}); overrides ignored",
+                       fatal=False, kind="not UTF-8")
 
 
 def load_overrides(path: Path, known_files: set[str]) -> tuple[dict[str, PageOverride], list[Problem]]:
@@ -474,75 +595,104 @@ def load_overrides(path: Path, known_files: set[str]) -> tuple[dict[str, PageOve
           date: 2021-08-12      # YYYY-MM-DD; empty or null = no override
           newspaper: 锦州日报
           page_label: 第3版
+
+    Linear in the file's size (a million entries: seconds), so a runaway file cannot
+    stall the build; each problem carries its ``kind`` so repeats can be capped.
     """
     name = path.name
-    problems: list[Problem] = []
-
-    def warn(line: int | None, reason: str) -> None:
-        problems.append(Problem(name, line, reason, fatal=False))
-
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        root = yaml.compose(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, [Problem(name, None, f"cannot read: {exc}; overrides ignored", fatal=False)]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else None
-        return {}, [Problem(name, line, f"not valid YAML ({getattr(exc, 'problem', None) or exc}); overrides ignored", fatal=False)]
-    except Exception as exc:  # noqa: BLE001 — a broken settings file must never stop the build
-        return {}, [Problem(name, None, f"cannot be read as YAML ({type(exc).__name__}: {exc}); overrides ignored", fatal=False)]
-    if root is None:
+    text = _overrides_text(path)
+    if isinstance(text, Problem):
+        return {}, [text]
+    reader = _OverridesReader(name, known_files)
+    with _gc_paused():
+        try:
+            root = _compose(text, reader.add)
+        except yaml.YAMLError as exc:
+            return {}, [_yaml_problem(name, exc)]
+        except Exception as exc:  # noqa: BLE001 — a broken settings file must never stop the build
+            return {}, [Problem(name, None, f"cannot be read as YAML ({type(exc).__name__}: {exc}); overrides ignored",
+                                fatal=False, kind="cannot be read as YAML")]
+    if root is None or root.null:
         return {}, []
-    if not isinstance(root, yaml.MappingNode):
-        return {}, [Problem(name, root.start_mark.line + 1, "must map file names to settings; overrides ignored", fatal=False)]
-    overrides: dict[str, PageOverride] = {}
-    first_line: dict[str, int] = {}
-    for key_node, value_node in root.value:
-        line = key_node.start_mark.line + 1
-        if not isinstance(key_node, yaml.ScalarNode):
-            warn(line, "a file name must be plain text; entry ignored")
-            continue
+    if root.shape != "mapping":
+        return {}, [Problem(name, root.line, "must map file names to settings; overrides ignored", fatal=False,
+                            kind="must map file names to settings")]
+    return reader.overrides, reader.problems
+
+
+def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
+    """Invalid YAML: one problem at the line libyaml points to (and where the unclosed
+    construct began, when that is elsewhere: an unclosed ``[`` is found only at the end)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark else None
+    what = getattr(exc, "problem", None) or str(exc)
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark and context_mark.line + 1 != line:
+        what += f", {context} from line {context_mark.line + 1}"
+    return Problem(name, line, f"not valid YAML ({what}); overrides ignored", fatal=False, kind="not valid YAML")
+
+
+@dataclass
+class _OverridesReader:
+    """The overrides, one top-level entry at a time; every mistake a warning with its line."""
+
+    name: str  # of the file, for the messages
+    known_files: set[str]
+    overrides: dict[str, PageOverride] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    first_line: dict[str, int] = field(default_factory=dict)
+
+    def warn(self, line: int | None, reason: str, kind: str) -> None:
+        self.problems.append(Problem(self.name, line, reason, fatal=False, kind=kind))
+
+    def add(self, key_node: _Node, value_node: _Node) -> None:
+        line = key_node.line
+        if key_node.shape != "scalar":
+            self.warn(line, "a file name must be plain text; entry ignored", "a file name must be plain text")
+            return
         file = str(key_node.value)
-        if file not in known_files:
+        if file not in self.known_files:
             hint = ""
             base = file.replace("\\", "/").rsplit("/", 1)[-1]
-            if base != file and base in known_files:
+            if base != file and base in self.known_files:
                 hint = f" — write just {base!r}"
-            warn(line, f"unknown file {file!r} (not in seeds/){hint}; entry ignored")
-            continue
-        if file in first_line:
-            warn(line, f"{file}: listed twice (first on line {first_line[file]}); this later entry wins")
-        first_line.setdefault(file, line)
-        if isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null"):
-            overrides[file] = PageOverride()
-            continue
-        if not isinstance(value_node, yaml.MappingNode):
-            warn(line, f"{file}: settings must be a mapping (date, newspaper, page_label)")
-            continue
+            self.warn(line, f"unknown file {file!r} (not in seeds/){hint}; entry ignored", "unknown file (not in seeds/)")
+            return
+        if file in self.first_line:
+            self.warn(line, f"{file}: listed twice (first on line {self.first_line[file]}); this later entry wins",
+                      "file listed twice")
+        self.first_line.setdefault(file, line)
+        if value_node.null:
+            self.overrides[file] = PageOverride()
+        elif value_node.shape != "mapping":
+            self.warn(line, f"{file}: settings must be a mapping (date, newspaper, page_label)", "settings must be a mapping")
+        else:
+            self.overrides[file] = self._settings(file, value_node)
+
+    def _settings(self, file: str, mapping: _Node) -> PageOverride:
         override = PageOverride()
-        for k_node, v_node in value_node.value:
-            k_line = k_node.start_mark.line + 1
-            key = str(k_node.value) if isinstance(k_node, yaml.ScalarNode) else repr(k_node.value)
+        for k_node, v_node in mapping.value:
+            k_line = k_node.line
+            key = str(k_node.value) if k_node.shape == "scalar" else f"<a {k_node.shape}>"
             if key not in _SETTINGS:
-                warn(k_line, f"{file}: unknown setting {key!r} (use date, newspaper, page_label); ignored")
+                self.warn(k_line, f"{file}: unknown setting {key!r} (use date, newspaper, page_label); ignored", "unknown setting")
                 continue
-            if not isinstance(v_node, yaml.ScalarNode):
-                warn(v_node.start_mark.line + 1, f"{file}: {key} must be a single value, not a list or mapping; ignored")
+            if v_node.shape != "scalar":
+                self.warn(v_node.line, f"{file}: {key} must be a single value, not a list or mapping; ignored",
+                          "not a single value")
                 continue
             value = str(v_node.value).strip()
-            if v_node.tag.endswith(":null") or value == "":
+            if v_node.null or value == "":
                 continue  # written but left empty: no override
             if key == "date":
                 parsed = _safe_iso(value)
                 if parsed is None:
-                    warn(k_line, f"{file}: invalid date {value!r} (use YYYY-MM-DD); date ignored")
+                    self.warn(k_line, f"{file}: invalid date {value!r} (use YYYY-MM-DD); date ignored", "invalid date")
                 else:
                     override.date = parsed
             else:
                 setattr(override, key, value)
-        overrides[file] = override
-    return overrides, problems
+        return override
 
 
 def _safe_iso(value: str) -> _dt.date | None:

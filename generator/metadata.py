@@ -107,7 +107,7 @@ def source_slug(source_name: str) -> str:
     if _SAFE_NAME.match(stem) and ".." not in stem:
         return stem
     words = ascii_words(stem) or ["page"]
-    return bounded_slug(words, hashlib.sha1(source_name.encode("utf-8")).hexdigest()[:8])
+    return bounded_slug(words, hashlib.sha1(source_name.encode("utf-8", "surrogateescape")).hexdigest()[:8])
 
 
 def source_path(source_name: str) -> str:

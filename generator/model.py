@@ -8,6 +8,8 @@ hand-made inputs.
 from __future__ import annotations
 
 import datetime as _dt
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,9 +22,9 @@ class SourcePage:
     so that every later message can point back to a line of the original file.
     """
 
-    name: str  # file name inside seeds/, e.g. "000_6695ffc5df523714.txt"
+    name: str  # file name inside seeds/, e.g. "000_6695ffc5df523714.txt", as ``display_name`` shows it
     text: str  # decoded text, newlines normalised to "\n", BOM removed
-    encoding: str  # "utf-8", "utf-8-sig" or "gb18030"
+    encoding: str  # "utf-8", "utf-8-sig", "gb18030", "utf-16-le" or "utf-16-be"
     raw: bytes = b""
     newspaper: str = ""
     page_label: str = ""
@@ -37,6 +39,32 @@ class SourcePage:
         return self.name.rsplit(".", 1)[0]
 
 
+# What must never reach a terminal or a page raw: C0 controls (tab and newline too: a
+# message is one line), DEL, C1 controls, the Unicode bidi controls (they reorder what
+# is shown: "\u202etxt.exe" reads as "exe.txt") and lone surrogates (the bytes of a
+# file name that is not UTF-8, which cannot even be encoded for output).
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape): show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def display_name(text: str) -> str:
+    """``text`` safe to print and to publish: every control, bidi control and surrogate
+    written as ``\\x1b`` / ``\\u202e`` / ``\\xff`` (the byte of a non-UTF-8 file name).
+
+    The one rule for showing file names (and any message that quotes one): a name is
+    chosen by whoever put the file in seeds/, so it must not be able to recolour the
+    terminal, retitle the window, reorder the line, or crash the output encoder.
+    Backslashes are left as they are, so escaping twice changes nothing.
+    """
+    return _UNSHOWABLE.sub(_escape, text)
+
+
 @dataclass
 class Problem:
     """A file that could not be used (or a setting that was ignored), for the build log."""
@@ -45,10 +73,35 @@ class Problem:
     line: int | None
     reason: str
     fatal: bool = True  # fatal: the file is skipped; otherwise: a warning
+    kind: str = ""  # the reason without the file or value it names, to count alike problems ("" = the reason)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.reason}"
+        return display_name(f"{where}: {self.reason}")
+
+
+def cap_problems(problems: list[Problem], per_kind: int = 10) -> list[Problem]:
+    """The first ``per_kind`` problems of each kind, in their order, then one summary per
+    capped kind (``pages.yaml: … and 49,990 more of this kind: unknown file``).
+
+    A mistake repeated 50,000 times is one mistake for the editor: listing every
+    instance floods the terminal and makes the public sources page megabytes long.
+    """
+    seen: Counter[tuple[bool, str]] = Counter()
+    kept: list[Problem] = []
+    files: dict[tuple[bool, str], set[str]] = {}
+    for problem in problems:
+        key = (problem.fatal, problem.kind or problem.reason)
+        seen[key] += 1
+        files.setdefault(key, set()).add(problem.file)
+        if seen[key] <= per_kind:
+            kept.append(problem)
+    for key, count in seen.items():
+        if count > per_kind:
+            fatal, kind = key
+            where = next(iter(files[key])) if len(files[key]) == 1 else "seeds"
+            kept.append(Problem(where, None, f"… and {count - per_kind:,} more of this kind: {kind}", fatal, kind))
+    return kept
 
 
 LogKind = Literal["joined", "normalised", "removed", "flagged", "moved"]

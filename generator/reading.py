@@ -1,22 +1,41 @@
 """Reading raw page files from ``seeds/``: decoding, and refusing what is not a page.
 
 Newspaper texts reach the archive from many tools: UTF-8 with or without a BOM,
-Windows line ends, and older GBK/GB18030 exports.  We try the encodings a Chinese
-archive actually meets, strictly and in a fixed order, rather than guessing with a
-statistical detector: a wrong guess would silently corrupt text, while a strict
-failure is reported and the file skipped.
+Windows line ends, UTF-16 from Windows editors (always with a BOM), and older
+GBK/GB18030 exports.  We try the encodings a Chinese archive actually meets,
+strictly and in a fixed order, rather than guessing with a statistical detector:
+a wrong guess would silently corrupt text, while a strict failure is reported and
+the file skipped.
+
+Only regular files inside ``seeds/`` are read.  A symbolic link is never followed
+(``seeds/passwd.txt -> /etc/passwd`` would publish the password file), and a FIFO or
+device is never opened for reading (a FIFO blocks the build forever): each is a
+problem with its reason, never silently skipped.  ``pages.yaml`` goes through the
+same opener.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Problem, SourcePage
+from .model import Problem, SourcePage, display_name
 
 # Strict decoders, most specific first.  GB18030 is a superset of GBK and GB2312.
 ENCODINGS = ("utf-8", "gb18030")
+# UTF-16 is decoded only with its BOM: without one, NUL bytes mean binary.
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+# What each encoding is called in the notes (UTF-8 without a BOM needs no note)
+_NOTES = {
+    "gb18030": "not UTF-8, decoded as GB18030 (GBK)",
+    "utf-8-sig": "UTF-8 with BOM (BOM removed)",
+    "utf-16-le": "not UTF-8, decoded as UTF-16 (little-endian, BOM removed)",
+    "utf-16-be": "not UTF-8, decoded as UTF-16 (big-endian, BOM removed)",
+}
 
 # A decoded page must be mostly text: letters, digits, punctuation, spaces.
 _MIN_TEXT_RATIO = 0.95
@@ -44,16 +63,23 @@ def decode(name: str, raw: bytes) -> tuple[str, str] | Problem:
     """Decode one file's bytes; return (text, encoding) or the reason it is refused."""
     if not raw.strip():
         what = "empty file" if not raw else "file holds only whitespace"
-        return Problem(name, None, f"{what}: nothing to archive")
-    if b"\x00" in raw[:8192]:
-        return Problem(name, None, "binary file (contains NUL bytes): not a text page")
+        return Problem(name, None, f"{what}: nothing to archive", kind=what)
+    utf16 = _UTF16_BOMS.get(raw[:2])
+    if utf16 is None and b"\x00" in raw[:8192]:
+        return Problem(name, None, "binary file (contains NUL bytes): not a text page", kind="binary file")
     encoding = ""
     text = ""
-    if raw.startswith(b"\xef\xbb\xbf"):
+    if utf16 is not None:  # UTF-16 is full of NUL bytes: only its BOM tells it from binary
+        try:
+            text, encoding = raw[2:].decode(utf16), utf16
+        except UnicodeDecodeError as exc:
+            return Problem(name, None, f"UTF-16 BOM but invalid UTF-16 ({exc.reason})", kind="invalid UTF-16")
+    elif raw.startswith(b"\xef\xbb\xbf"):
         try:
             text, encoding = raw[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            return Problem(name, _line_of(raw, exc.start + 3), f"UTF-8 BOM but invalid UTF-8 ({exc.reason})")
+            return Problem(name, _line_of(raw, exc.start + 3), f"UTF-8 BOM but invalid UTF-8 ({exc.reason})",
+                           kind="invalid UTF-8 after a BOM")
     else:
         errors: list[str] = []
         for enc in ENCODINGS:
@@ -63,12 +89,14 @@ def decode(name: str, raw: bytes) -> tuple[str, str] | Problem:
             except UnicodeDecodeError as exc:
                 errors.append(f"{enc}: byte {exc.start} (line {_line_of(raw, exc.start)})")
         if not encoding:
-            return Problem(name, None, "cannot decode as UTF-8 or GB18030 — " + "; ".join(errors))
+            return Problem(name, None, "cannot decode as UTF-8 or GB18030 — " + "; ".join(errors),
+                           kind="cannot decode")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        return Problem(name, None, "file holds only whitespace: nothing to archive")
+        return Problem(name, None, "file holds only whitespace: nothing to archive", kind="file holds only whitespace")
     if _text_ratio(text) < _MIN_TEXT_RATIO:
-        return Problem(name, None, f"decoded as {encoding} but mostly control characters: binary or wrong encoding")
+        return Problem(name, None, f"decoded as {encoding} but mostly control characters: binary or wrong encoding",
+                       kind="mostly control characters")
     return text, encoding
 
 
@@ -76,25 +104,116 @@ def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
-def read_pages(seeds: Path) -> ReadResult:
-    """Read every ``*.txt`` in ``seeds`` in name order; bad files become problems."""
-    result = ReadResult()
-    for path in sorted(seeds.glob("*.txt")):
-        if not path.is_file():
-            continue
+_FILE_TYPES = ((stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
+               (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"), (stat.S_ISLNK, "symbolic link"))
+# never follow a link, never wait for a writer; O_NOFOLLOW/O_NONBLOCK are POSIX (0 elsewhere)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _file_type(mode: int) -> str:
+    return next((name for test, name in _FILE_TYPES if test(mode)), "special file")
+
+
+def _link_kind(path: Path) -> str:
+    """What a symbolic link is, for the message: its target is never read (or named:
+    that could be an absolute path of the build machine)."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return "dangling symbolic link"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+    return "symbolic link"
+
+
+def not_regular(path: Path) -> str | None:
+    """Why ``path`` is not a regular file, looking at the entry itself (``lstat``: a link
+    is judged as a link, not by its target); ``None`` if it is one."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
+    if stat.S_ISREG(mode):
+        return None
+    what = _link_kind(path) if stat.S_ISLNK(mode) else _file_type(mode)
+    return f"not a regular file ({what})"
+
+
+def read_regular(path: Path, trust_listing: bool = False) -> bytes | str:
+    """The bytes of ``path`` if it is a regular file, else the reason it is not read.
+
+    The one opener for everything read from seeds/.  The entry is checked first
+    (``lstat``, so links and FIFOs are never opened), then opened without following
+    links and without blocking, and the opened file itself is checked (``fstat``):
+    a file swapped for a link or a FIFO between the check and the open is still
+    refused.  ``trust_listing`` skips the first check (a test of that race).
+    Reasons name no path: they end up on the public sources page.
+    """
+    if not trust_listing and (reason := not_regular(path)):
+        return reason
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
+            return f"not a regular file ({_link_kind(path)})"
+        return f"cannot read: {exc.strerror}"
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        return f"not a regular file ({_file_type(mode)})"
+    with os.fdopen(fd, "rb") as f:
         try:
-            raw = path.read_bytes()
+            return f.read()
         except OSError as exc:
-            result.problems.append(Problem(path.name, None, f"cannot read: {exc.strerror}"))
+            return f"cannot read: {exc.strerror}"
+
+
+def is_page_name(name: str) -> bool:
+    """A page file: ``*.txt`` in any case (``A.TXT`` from Windows tools too), not hidden
+    (``.x.txt``, ``._x.txt`` are editor and macOS metadata files)."""
+    return not name.startswith(".") and name.lower().endswith(".txt") and len(name) > 4
+
+
+def page_names(seeds: Path) -> list[str]:
+    """The page file names in ``seeds``, sorted, whatever kind of entry each is.
+
+    Names come as the OS gives them: a name that is not UTF-8 holds surrogates
+    (``surrogateescape``) until ``display_name`` shows its bytes.
+    """
+    with os.scandir(seeds) as entries:
+        return sorted(e.name for e in entries if is_page_name(e.name))
+
+
+def _stem_key(name: str) -> str:
+    """Two names are the same page if they differ only in the case of ``.txt``
+    (``a.txt``, ``a.TXT``): pages are identified by their stem downstream (URLs, ids)."""
+    return name[:-4]
+
+
+def read_pages(seeds: Path) -> ReadResult:
+    """Read every ``*.txt`` (any case) in ``seeds`` in name order; bad files become problems."""
+    result = ReadResult()
+    taken: dict[str, str] = {}  # shown stem → shown name of the page that has it
+    for os_name in page_names(seeds):
+        name = display_name(os_name)
+        if (first := taken.get(_stem_key(name))) is not None:
+            why = ("differs only in the case of the extension" if first.lower() == name.lower()
+                   else "the same once its unprintable characters are escaped")
+            result.problems.append(Problem(name, None, f"same page name as {first} ({why}); rename one",
+                                           kind="same page name as another file"))
             continue
-        decoded = decode(path.name, raw)
+        raw = read_regular(seeds / os_name)
+        if isinstance(raw, str):
+            result.problems.append(Problem(name, None, raw, kind=raw))
+            continue
+        decoded = decode(name, raw)
         if isinstance(decoded, Problem):
             result.problems.append(decoded)
             continue
+        taken[_stem_key(name)] = name
         text, encoding = decoded
-        if encoding == "gb18030":
-            result.notes.append(f"{path.name}: not UTF-8, decoded as GB18030 (GBK)")
-        elif encoding == "utf-8-sig":
-            result.notes.append(f"{path.name}: UTF-8 with BOM (BOM removed)")
-        result.pages.append(SourcePage(name=path.name, text=text, encoding=encoding, raw=raw))
+        if encoding in _NOTES:
+            result.notes.append(f"{name}: {_NOTES[encoding]}")
+        result.pages.append(SourcePage(name=name, text=text, encoding=encoding, raw=raw))
     return result
