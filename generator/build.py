@@ -61,6 +61,7 @@ class Archive:
     problems: list[Problem]
     notes: list[str]
     balances: list[Balance] = field(default_factory=list)
+    problem_count: int = 0  # before repeats were capped (``problems`` holds the capped list)
 
     @property
     def articles(self) -> list[Article]:
@@ -184,7 +185,7 @@ def collect(seeds: Path, progress: Progress = _silent) -> Archive:
             lost = "".join(sorted(work.balance.missing.elements()))[:60]
             raise BuildError(f"{work.result.page.name}: {sum(work.balance.missing.values())} character(s) lost without a reason "
                              f"during segmentation/cleaning: {lost!r} — this is a bug, please report it with the file")
-    archive = Archive(pages, cap_problems(problems), notes, balances)
+    archive = Archive(pages, cap_problems(problems), notes, balances, problem_count=len(problems))
     register_entities(archive.articles)
     assign_slugs(archive.articles)
     attach_related(archive.articles)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .build import GenerateReport, build, generate
 from .errors import EXIT_INTERRUPTED, BuildError, SettingsError
+from .model import display_name
 
 
 class _Progress:
@@ -57,7 +58,7 @@ def _summary(report: GenerateReport) -> None:
         for e in a.log:
             kinds[e.kind] = kinds.get(e.kind, 0) + 1
     print(f"{len(archive.pages)} page(s), {len(arts)} article(s); "
-          f"{len(archive.problems)} problem(s); cleaning: "
+          f"{archive.problem_count} problem(s); cleaning: "
           + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     kept: dict[str, int] = {}
     removed: dict[str, int] = {}
@@ -145,7 +146,8 @@ def _one_line(exc: Exception) -> tuple[str, int]:
     if isinstance(exc, BuildError):
         return str(exc), exc.exit_status
     if isinstance(exc, OSError):
-        where = f"{exc.filename}: " if exc.filename else ""
+        name = exc.filename
+        where = f"{display_name(os.fsdecode(name) if isinstance(name, (str, bytes, os.PathLike)) else str(name))}: " if name else ""
         return (f"{where}{exc.strerror or exc} — nothing changed (docs_src/ and site/ are as before); "
                 "free space or fix permissions and build again"), 1
     return (f"unexpected {type(exc).__name__}: {exc} — nothing changed; this is a bug, please report it "
