@@ -105,9 +105,10 @@ def test_output_modes_follow_the_umask(tmp_path: Path, umask: int, dirs: int, fi
 def test_dates_from_1900_to_2100_build(tmp_path: Path) -> None:
     import gzip
 
-    seeds = _seeds(tmp_path / "seeds", ("旧报新闻", "未来新闻", "世纪初新闻"))
+    seeds = _seeds(tmp_path / "seeds", ("旧报新闻", "未来新闻", "世纪初新闻", "远古新闻", "更远的未来"))
     (seeds / "pages.yaml").write_text("p001.txt: {date: 1950-05-01}\np002.txt: {date: 2100-12-31}\n"
-                                      "p003.txt: {date: 1900-01-01}\n", encoding="utf-8")
+                                      "p003.txt: {date: 1900-01-01}\np004.txt: {date: 0001-01-01}\n"
+                                      "p005.txt: {date: 2107-05-01}\n", encoding="utf-8")
     result = _build(tmp_path, seeds)
     assert result.returncode == 0, result.stderr
     assert gzip.decompress((tmp_path / "site" / "sitemap.xml.gz").read_bytes()).startswith(b"<?xml")
