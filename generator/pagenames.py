@@ -41,6 +41,13 @@ class PageName:
     page_label: str
     name: str  # 辽宁日报 2020年11月25日 锦州新闻
 
+    @property
+    def reference(self) -> str:
+        """As a source is cited: ``《辽宁日报》2020年11月25日 锦州新闻``."""
+        if not self.newspaper:
+            return self.name
+        return f"《{self.newspaper}》" + self.name[len(self.newspaper):].lstrip()
+
 
 def _base(paper: str, day: _dt.date | None, label: str) -> str:
     return " ".join(part for part in (paper, cn_date(day), label) if part)
