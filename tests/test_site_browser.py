@@ -37,7 +37,7 @@ def test_home_and_article_render_without_outside_requests(seed_site: Path, http_
         assert "PingFang SC" in font and "Noto Sans CJK SC" in font
         assert page.locator(".md-typeset ul li a[href^='articles/']").count() == 20  # latest articles
         page.locator(".md-tabs").get_by_role("link", name="版面").click()
-        page.get_by_role("link", name="003_fb9a3be4940c56ca.txt").click()
+        page.get_by_role("link", name="辽宁日报 2019年8月13日 锦州新闻").click()  # the 版面's reader name
         page.get_by_role("link", name="千帆竞发争上游").first.click()
         page.wait_for_load_state("networkidle")
         assert page.url.endswith(lead["url"])
@@ -45,7 +45,7 @@ def test_home_and_article_render_without_outside_requests(seed_site: Path, http_
         assert "锦州市重点项目拉练活动侧记" in page.locator(".article-subtitle").inner_text()
         assert "核心提示" in page.locator(".article-summary").inner_text()
         assert page.locator(".article-caption").count() == 2
-        page.get_by_role("link", name="版面 003_fb9a3be4940c56ca.txt").click()
+        page.get_by_role("link", name="《辽宁日报》2019年8月13日 锦州新闻").click()  # 出处
         page.wait_for_load_state("networkidle")
         assert "整理报告" in page.content()
         assert _outside(page.requests, base) == [], base
