@@ -246,3 +246,34 @@ def test_settings_name_every_page(tmp_path: Path) -> None:
     source = (tmp_path / "docs" / "sources" / "a.md").read_text("utf-8")
     assert "# 锦州晚报 日期不详\n" in source
     assert "title: 晚报档案\n" in (tmp_path / "docs" / "index.md").read_text("utf-8")
+
+
+# --- pure functions -----------------------------------------------------------------------
+
+def test_column_slug_is_ascii_and_depends_on_the_name_only() -> None:
+    from generator.columns import column_path, column_slug
+
+    assert re.fullmatch(r"jin-zhou-jiao-bu-[0-9a-f]{6}", column_slug("锦州脚步"))
+    assert column_slug("锦州脚步") == column_slug("锦州脚步") != column_slug("锦州脚部")  # same pinyin, other hash
+    assert re.fullmatch(r"column-[0-9a-f]{6}", column_slug("★"))
+    assert column_path("图说").startswith("columns/tu-shuo-")
+
+
+def test_big_column_is_split_by_year() -> None:
+    import datetime as dt
+
+    from generator.columns import column_pages, column_path
+    from generator.model import Article
+    from generator.pagenames import name_pages
+
+    arts = [Article(source=f"{i}.txt", index=0, line=1, title=f"题{i}", column="图说", slug=f"t{i}",
+                    date=dt.date(2020 + i % 3, 1 + i % 12, 1) if i < 9 else None) for i in range(10)]
+    names = name_pages((a.source, "", "", a.date, True) for a in arts)
+    pages = column_pages(arts, names, per_year_above=4)
+    base = column_path("图说")[:-3]
+    assert sorted(p for p in pages if p.startswith(base + "/")) == [f"{base}/{y}.md" for y in (2020, 2021, 2022, "undated")]
+    main = pages[base + ".md"]
+    assert "共 10 篇文章" in main and main.index("2022年（3 篇）") < main.index("2020年（3 篇）") < main.index("日期不详（1 篇）")
+    year = pages[f"{base}/2021.md"]
+    assert [int(m) for m in re.findall(r"- 2021年(\d+)月", year)] == [8, 5, 2]  # newest first
+    assert column_pages(arts, names, per_year_above=10).keys() == {"columns/index.md", base + ".md"}
