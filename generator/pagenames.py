@@ -61,8 +61,8 @@ def name_pages(pages: Iterable[tuple[str, str, str, _dt.date | None, bool]],
     settings = settings or newspaper()
     rows = []
     for file, paper, label, day, inferred in pages:
-        paper = " ".join((paper or settings.name).split())
-        label = " ".join((label or settings.default_page_label).split())
+        paper = " ".join((paper or "").split()) or settings.name
+        label = " ".join((label or "").split()) or settings.default_page_label
         rows.append((file, paper, label, day, inferred, _base(paper, day, label)))
     same: dict[str, list[str]] = defaultdict(list)
     for row in rows:

@@ -277,3 +277,22 @@ def test_big_column_is_split_by_year() -> None:
     year = pages[f"{base}/2021.md"]
     assert [int(m) for m in re.findall(r"- 2021年(\d+)月", year)] == [8, 5, 2]  # newest first
     assert column_pages(arts, names, per_year_above=10).keys() == {"columns/index.md", base + ".md"}
+
+
+def test_page_names_defaults_duplicates_and_reference() -> None:
+    import datetime as dt
+
+    from generator.config import Newspaper
+    from generator.pagenames import name_pages
+
+    settings = Newspaper(name="辽宁日报", default_page_label="锦州新闻", site_title="档案")
+    day = dt.date(2020, 11, 25)
+    names = name_pages([("b.txt", "", "", day, True), ("a.txt", "", "", day, True), ("c.txt", "锦州日报", "第3版", day, False),
+                        ("d.txt", "", " ", None, True)], settings)
+    assert names["a.txt"].name == "辽宁日报 2020年11月25日 锦州新闻（1）"
+    assert names["b.txt"].name == "辽宁日报 2020年11月25日 锦州新闻（2）"
+    assert names["c.txt"].name == "锦州日报 2020年11月25日 第3版"
+    assert names["c.txt"].reference == "《锦州日报》2020年11月25日 第3版"
+    assert names["d.txt"].name == "辽宁日报 日期不详 锦州新闻"
+    bare = name_pages([("e.txt", "", "", day, True)], Newspaper("辽宁日报", "", "档案"))
+    assert bare["e.txt"].name == "辽宁日报 2020年11月25日"
