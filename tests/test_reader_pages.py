@@ -201,6 +201,10 @@ def test_calendar_and_day_pages_fit_a_phone_and_days_navigate(reader_site: Path,
             page.wait_for_load_state("load")
             width, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
             assert width <= inner, (base, url, width, inner)
+            if not page.locator("link[href$='assets/issues.css']").count():  # until mkdocs.yml lists it
+                page.add_style_tag(path=str(reader_site / "assets" / "issues.css"))
+                width, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+                assert width <= inner, (base, url, "with issues.css", width, inner)
         page.goto(base + "issues/2024.html")
         page.locator(".issue-calendar").get_by_role("link", name="5", exact=True).click()
         page.wait_for_load_state("load")
