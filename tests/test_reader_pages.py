@@ -300,3 +300,34 @@ def test_page_names_defaults_duplicates_and_reference() -> None:
     assert names["d.txt"].name == "辽宁日报 日期不详 锦州新闻"
     bare = name_pages([("e.txt", "", "", day, True)], Newspaper("辽宁日报", "", "档案"))
     assert bare["e.txt"].name == "辽宁日报 2020年11月25日"
+
+
+def test_hostile_names_render_literally() -> None:
+    """Newspaper, page label, column and title text from pages.yaml or the page itself
+    never become markup on the issue, column or 版面 pages."""
+    import datetime as dt
+
+    import markdown
+
+    from generator.columns import column_pages
+    from generator.issues import Edition, issue_pages
+    from generator.model import Article
+    from generator.pagenames import name_pages
+    from generator.rendering import render_source, render_sources_index
+
+    evil = '<script>alert(1)</script> *x* [l](javascript:1) | "q" {: #id }'
+    day = dt.date(2024, 3, 5)
+    arts = [Article(source="e.txt", index=0, line=1, title=evil, column=evil, slug="e-1", date=day)]
+    names = name_pages([("e.txt", evil, evil, day, False), ("u.txt", evil, "", None, True)])
+    pages = {**issue_pages([Edition(names["e.txt"], arts), Edition(names["u.txt"], [])]), **column_pages(arts, names)}
+    info = {"name": "e.txt", "title": names["e.txt"].name, "encoding": "utf-8", "newspaper": evil, "page_label": evil,
+            "date": day, "date_inferred": False, "confidence": 1.0, "evidence": [], "reasoning": "", "n_articles": 1,
+            "counts": {k: 0 for k in ("joined", "normalised", "removed", "moved", "flagged")}}
+    pages["sources/e.md"] = render_source(info, "text", arts, [])
+    pages["sources/index.md"] = render_sources_index([info], [])
+    for path, text in pages.items():
+        body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
+        out = markdown.markdown(body, extensions=["attr_list", "tables"])
+        assert "<script" not in out and 'href="javascript' not in out, path
+        assert 'id="id"' not in out, path
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; *x*" in markdown.markdown(pages["issues/index.md"].split("---\n", 2)[2])
