@@ -28,8 +28,8 @@ from .issues import Edition, issue_pages
 from .linking import attach_entities, attach_related, register_entities
 from .metadata import article_path, assign_slugs, catalogue_record, raw_path, source_path
 from .model import Article, Problem, SourcePage
-from .pagenames import name_pages
 from .output import MARKER, MARKER_TEXT, StagedTree, check_outputs, commit, discard, locked, new_staging, recover, stage_tree
+from .pagenames import name_pages
 from .reading import read_pages
 from .rendering import page_log_counts, render_article, render_home, render_source, render_sources_index
 from .search import archive_index, page_words
