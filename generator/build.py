@@ -19,14 +19,17 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .cleaning import clean_page
-from .config import DATA_DIR
+from .columns import column_pages
+from .config import DATA_DIR, newspaper
 from .conservation import Balance, balance
 from .entity_pages import entity_pages
 from .errors import BuildError, SettingsError
+from .issues import Edition, issue_pages
 from .linking import attach_entities, attach_related, register_entities
 from .metadata import article_path, assign_slugs, catalogue_record, raw_path, source_path
 from .model import Article, Problem, SourcePage, cap_problems
 from .output import MARKER, MARKER_TEXT, StagedTree, check_outputs, commit, discard, locked, new_staging, recover, stage_tree
+from .pagenames import name_pages
 from .reading import read_pages
 from .rendering import page_log_counts, render_article, render_home, render_source, render_sources_index
 from .search import archive_index, page_words
@@ -34,7 +37,6 @@ from .segmenting import PageLayout, segment
 from .timeline import neighbours, timeline_pages
 from .workers import init_worker
 
-SITE_TITLE = "锦州日报数字档案"
 PAGES_PER_WORKER = 40  # below this many pages per core, starting processes costs more than it saves
 PACKAGE_DIR = DATA_DIR.parent
 ASSETS_DIR = PACKAGE_DIR / "assets"
@@ -243,8 +245,13 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
     articles = archive.articles
     side = _beside(archive)
     chain = neighbours(articles)
+    names = name_pages((r.page.name, r.page.newspaper, r.page.page_label, r.date, r.date_inferred) for r in archive.pages)
     for art in articles:
-        put(article_path(art), render_article(art, *chain[art.slug]))
+        put(article_path(art), render_article(art, *chain[art.slug], source=names[art.source]))
+    for path, text in issue_pages(Edition(names[r.page.name], r.layout.articles if r.layout else []) for r in archive.pages).items():
+        put(path, text)
+    for path, text in column_pages(articles, names).items():
+        put(path, text)
     for path, text in timeline_pages(articles).items():
         put(path, text)
     sources = []
@@ -253,9 +260,10 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         arts = res.layout.articles if res.layout else []
         info = {
             "name": page.name,
+            "title": names[page.name].name,  # the reader's name: newspaper, date, page label
             "encoding": page.encoding,
-            "newspaper": page.newspaper,
-            "page_label": page.page_label,
+            "newspaper": names[page.name].newspaper,
+            "page_label": names[page.name].page_label,
             "date": res.date,
             "date_inferred": res.date_inferred,
             "confidence": res.confidence,
@@ -268,7 +276,7 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         put(source_path(page.name), render_source(info, page.text, arts, res.layout.furniture if res.layout else [], res.failed))
         files[raw_path(page.name)] = page.raw
     put("sources/index.md", render_sources_index(sources, [str(p) for p in archive.problems]))
-    put("index.md", render_home(SITE_TITLE, articles, len(archive.pages)))
+    put("index.md", render_home(newspaper().site_title, articles, len(archive.pages)))
     catalogue = [catalogue_record(a) for a in articles]
     put("data/articles.json", json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")
     if ASSETS_DIR.is_dir():
@@ -282,6 +290,7 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
 def prepare(seeds: Path, progress: Progress = _silent) -> tuple[Archive, dict[str, bytes]]:
     if not seeds.is_dir():
         raise SettingsError(f"seeds folder not found: {seeds}")
+    newspaper()  # the editor's settings are checked before any page is read
     archive = collect(seeds, progress)
     if not archive.pages:
         reasons = "; ".join(str(p) for p in archive.problems) or "no *.txt files"

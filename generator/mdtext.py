@@ -41,9 +41,10 @@ def md_escape_inline(text: str) -> str:
     return escaped
 
 
-def html_escape(text: str) -> str:
-    """Escape text for an HTML element or attribute inside a Markdown page."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
+def html_escape(text: object) -> str:
+    """Escape text for an HTML element or attribute inside a Markdown page (numbers and
+    dates too, so templates can filter every value the same way)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
 
 
 # libyaml's emitter when PyYAML was built with it (same output, several times faster)

@@ -16,11 +16,14 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .columns import column_path
 from .config import DATA_DIR, load_yaml
 from .entity_pages import entity_links, entity_path, link_first_mentions
+from .issues import day_path
 from .mdtext import dump_front_matter, front_matter_block, html_escape, md_escape_inline
-from .metadata import article_path, front_matter, raw_path, rel, source_path
+from .metadata import article_path, front_matter, page_url, raw_path, rel, source_path
 from .model import Article
+from .pagenames import PageName, cn_date, name_pages
 from .timeline import latest as newest
 
 KIND_NAMES = {"joined": "合并", "normalised": "规范", "removed": "删除", "moved": "移出", "flagged": "存疑"}
@@ -67,15 +70,20 @@ def page_log_counts(articles: list[Article], furniture: list) -> Counter[str]:
     return counts
 
 
-def render_article(art: Article, previous: Article | None = None, following: Article | None = None) -> str:
-    """One story's page; ``previous``/``following`` are its neighbours in date order."""
+def render_article(art: Article, previous: Article | None = None, following: Article | None = None,
+                   source: PageName | None = None) -> str:
+    """One story's page; ``previous``/``following`` are its neighbours in date order,
+    ``source`` the reader's name of its 版面 (default: from newspaper.yaml)."""
     path = article_path(art)
+    source = source or name_pages([(art.source, "", "", art.date, art.date_inferred)])[art.source]
     counts = log_counts(art)
     summary = "，".join(f"{KIND_NAMES[k]} {n}" for k, n in counts.items() if n) or "无"
     return env().get_template("article.md.j2").render(
         art=art,
         front_matter=front_matter_block(front_matter(art)),
         source_link=rel(path, source_path(art.source)),
+        source_ref=source.reference,
+        column_link=page_url(rel(path, column_path(art.column))) if art.column else "",
         previous=previous and {"title": previous.title or "（无标题）", "link": rel(path, article_path(previous)), "date": previous.date},
         following=following and {"title": following.title or "（无标题）", "link": rel(path, article_path(following)), "date": following.date},
         timeline_link=rel(path, "timeline/index.md"),
@@ -113,22 +121,42 @@ def render_home(site_title: str, articles: list[Article], n_sources: int, latest
         first_date=min(dates).isoformat() if dates else "",
         last_date=max(dates).isoformat() if dates else "",
         latest=[_article_row(a, "index.md") for a in latest],
-        columns=sorted(columns.items(), key=lambda kv: (-kv[1], kv[0])),
+        columns=[(name, n, column_path(name)) for name, n in sorted(columns.items(), key=lambda kv: (-kv[1], kv[0]))],
+        columns_link="columns/index.md",
+        issues_link="issues/index.md",
     )
 
 
 def render_sources_index(sources: list[dict[str, Any]], problems: list[str]) -> str:
-    rows = [dict(s, link=rel("sources/index.md", source_path(s["name"]))) for s in sources]
+    """The 版面 index: grouped by year and month, newest first (undated last); a
+    month's pages newest day first, then by file name.  ``title`` is the reader's name."""
+    rows = sorted((dict(s, title=s.get("title") or f"版面 {s['name']}", link=rel("sources/index.md", source_path(s["name"])))
+                   for s in sources),
+                  key=lambda s: (s["date"] is None, -(s["date"].toordinal() if s["date"] else 0), s["name"]))
+    groups: list[dict[str, Any]] = []
+    for row in rows:
+        year = row["date"].year if row["date"] else None
+        if not groups or groups[-1]["year"] != year:
+            groups.append({"year": year, "months": []})
+        month = row["date"].month if row["date"] else None
+        months = groups[-1]["months"]
+        if not months or months[-1]["month"] != month:
+            months.append({"month": month, "sources": []})
+        months[-1]["sources"].append(row)
     return env().get_template("sources_index.md.j2").render(
-        front_matter=front_matter_block({"title": "版面"}), sources=rows, problems=problems)
+        front_matter=front_matter_block({"title": "版面"}), groups=groups, n_sources=len(rows),
+        issues_link="../issues/index.md", problems=problems)
 
 
 def render_source(info: dict[str, Any], raw_text: str, articles: list[Article], furniture: list, failed: str = "") -> str:
     doc = source_path(info["name"])
+    title = info.get("title") or f"版面 {info['name']}"
     notable = [(a.title, e) for a in articles for e in a.log if e.kind in ("removed", "flagged") and e.rule not in ROUTINE_RULES]
     return env().get_template("source.md.j2").render(
-        **info,
-        front_matter=front_matter_block({"title": f"版面 {info['name']}"}),
+        **dict(info, title=title),
+        front_matter=front_matter_block({"title": title}),
+        date_text=cn_date(info["date"]) if info["date"] else "",
+        day_link=rel(doc, day_path(info["date"])) if info["date"] else "",
         raw_link=rel(doc, raw_path(info["name"])),
         raw_text=raw_text,
         raw_lines=raw_text.count("\n") + 1,

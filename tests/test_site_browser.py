@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 import pytest
 from conftest import ROOT, build_site
 
+from generator.config import newspaper
+
 
 def _outside(urls: list[str], base: str) -> list[str]:
     """Requests that leave the site: another host over HTTP, anything but file/data/blob offline."""
@@ -27,6 +29,7 @@ def _bases(site: Path, http_server) -> list[str]:
 def test_home_and_article_render_without_outside_requests(seed_site: Path, http_server, page) -> None:
     records = json.loads((seed_site / "data" / "articles.json").read_text("utf-8"))
     lead = next(r for r in records if r["title"] == "千帆竞发争上游")
+    paper = newspaper()  # generator/data/newspaper.yaml names the seed pages
     for base in _bases(seed_site, http_server):
         page.requests.clear()
         page.goto(base + "index.html")
@@ -37,7 +40,7 @@ def test_home_and_article_render_without_outside_requests(seed_site: Path, http_
         assert "PingFang SC" in font and "Noto Sans CJK SC" in font
         assert page.locator(".md-typeset ul li a[href^='articles/']").count() == 20  # latest articles
         page.locator(".md-tabs").get_by_role("link", name="版面").click()
-        page.get_by_role("link", name="003_fb9a3be4940c56ca.txt").click()
+        page.get_by_role("link", name=f"{paper.name} 2019年8月13日 {paper.default_page_label}".strip()).click()  # 版面 name
         page.get_by_role("link", name="千帆竞发争上游").first.click()
         page.wait_for_load_state("networkidle")
         assert page.url.endswith(lead["url"])
@@ -45,7 +48,7 @@ def test_home_and_article_render_without_outside_requests(seed_site: Path, http_
         assert "锦州市重点项目拉练活动侧记" in page.locator(".article-subtitle").inner_text()
         assert "核心提示" in page.locator(".article-summary").inner_text()
         assert page.locator(".article-caption").count() == 2
-        page.get_by_role("link", name="版面 003_fb9a3be4940c56ca.txt").click()
+        page.get_by_role("link", name=f"《{paper.name}》2019年8月13日 {paper.default_page_label}".strip()).click()  # 出处
         page.wait_for_load_state("networkidle")
         assert "整理报告" in page.content()
         assert _outside(page.requests, base) == [], base
