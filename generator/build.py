@@ -277,7 +277,7 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         files[raw_path(page.name)] = page.raw
     put("sources/index.md", render_sources_index(sources, [str(p) for p in archive.problems]))
     put("index.md", render_home(newspaper().site_title, articles, len(archive.pages)))
-    catalogue = [catalogue_record(a) for a in articles]
+    catalogue = [catalogue_record(a, names[a.source]) for a in articles]
     put("data/articles.json", json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")
     if ASSETS_DIR.is_dir():
         for asset in sorted(ASSETS_DIR.iterdir()):

@@ -13,11 +13,14 @@ import posixpath
 import re
 from collections import Counter
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from pypinyin import Style, lazy_pinyin
 
 from .model import Article
+
+if TYPE_CHECKING:
+    from .pagenames import PageName
 
 MAX_SLUG_WORDS = 8
 # A slug names a file (at most 255 bytes on every common file system, less inside
@@ -118,8 +121,13 @@ def raw_path(source_name: str) -> str:
     return f"sources/raw/{source_slug(source_name)}.txt"
 
 
-def front_matter(art: Article) -> dict[str, Any]:
-    """The article's metadata, in the order documented in README.md."""
+def front_matter(art: Article, source: PageName | None = None) -> dict[str, Any]:
+    """The article's metadata, in the order documented in README.md.  ``source`` is the
+    reader's name of its 版面 (default: the newspaper.yaml defaults)."""
+    from .citation import gbt7714
+    from .pagenames import name_pages
+
+    source = source or name_pages([(art.source, "", "", art.date, art.date_inferred)])[art.source]
     return {
         "title": art.title,
         "kicker": art.kicker,
@@ -130,6 +138,9 @@ def front_matter(art: Article) -> dict[str, Any]:
         "date": art.date.isoformat() if art.date else None,
         "date_inferred": art.date_inferred,
         "source": art.source,
+        "newspaper": source.newspaper,
+        "page_label": source.page_label,
+        "citation": gbt7714(art, source),
         "summary": "\n\n".join(p.text for p in art.summary),
         "captions": [{"text": c.text, "photographers": list(c.photographers)} for c in art.captions],
         "places": list(art.places),
@@ -138,10 +149,10 @@ def front_matter(art: Article) -> dict[str, Any]:
     }
 
 
-def catalogue_record(art: Article) -> dict[str, Any]:
+def catalogue_record(art: Article, source: PageName | None = None) -> dict[str, Any]:
     """One entry of site/data/articles.json: front-matter plus id, url and body."""
     record = {"id": art.slug.rsplit("-", 1)[-1], "url": article_url(art)}
-    record.update(front_matter(art))
+    record.update(front_matter(art, source))
     record["sidebar"] = {"title": art.sidebar_title, "text": "\n\n".join(p.text for p in art.sidebar)} if (art.sidebar or art.sidebar_title) else None
     record["section_headings"] = [p.text for p in art.body if p.heading]
     record["body"] = art.body_text

@@ -80,7 +80,7 @@ def render_article(art: Article, previous: Article | None = None, following: Art
     summary = "，".join(f"{KIND_NAMES[k]} {n}" for k, n in counts.items() if n) or "无"
     return env().get_template("article.md.j2").render(
         art=art,
-        front_matter=front_matter_block(front_matter(art)),
+        front_matter=front_matter_block(front_matter(art, source)),
         source_link=rel(path, source_path(art.source)),
         source_ref=source.reference,
         column_link=page_url(rel(path, column_path(art.column))) if art.column else "",
