@@ -28,7 +28,7 @@ KINDS = {
     "place": ("places", "地点"),
     "topic": ("topics", "主题"),
     "organization": ("organizations", "机构"),
-    "person": ("people", "人物"),
+    "person": ("people", "记者与摄影"),  # the people of the credits, not everyone the stories name
 }
 LEVEL_NAMES = {"city": "地级市", "county": "县级行政区", "zone": "功能区", "town": "乡镇/街道",
                "village": "村/社区", "named": "地名"}
@@ -339,6 +339,21 @@ def _as_tuples(texts: list[str], entities: Entities | Iterable[MentionTuple]) ->
     return out
 
 
+def _join_place_runs(links: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str]]:
+    """Places printed back to back (``义县九道岭镇四方台村``: a village with its town and
+    county) become one link to the last, most specific place: three links in a row
+    read as one run of link text, with no way to see where each ends."""
+    out: list[tuple[int, int, str]] = []
+    previous_kind = ""
+    for start, end, target, kind in links:
+        if out and kind == previous_kind == "place" and out[-1][1] == start:
+            out[-1] = (out[-1][0], end, target)
+        else:
+            out.append((start, end, target))
+        previous_kind = kind
+    return out
+
+
 def link_first_mentions(paragraphs: Sequence[Paragraph | str | tuple[str, bool]],
                         entities: Entities | Iterable[MentionTuple],
                         url_for_entity: Callable[[str, str], str | None]) -> list[str]:
@@ -349,29 +364,30 @@ def link_first_mentions(paragraphs: Sequence[Paragraph | str | tuple[str, bool]]
     ``match_entities("\\n".join(texts))``.  ``url_for_entity(kind, key)`` gives the
     link target (``None``: do not link).  Every paragraph is escaped with
     ``md_escape_inline``; a heading is never linked (the entity's first mention in
-    a normal paragraph is); links never overlap, so none is inside another; a
+    a normal paragraph is); links never overlap, so none is inside another; places
+    printed back to back are one link to the last of them (``_join_place_runs``); a
     mention whose offsets do not fit its paragraph is ignored.  The caller adds
     block syntax (``## `` for headings)."""
     paras = [_paragraph(p) for p in paragraphs]
     texts = [t for t, _ in paras]
-    chosen: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    chosen: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
     for para, start, end, kind, key in sorted(_as_tuples(texts, entities), key=lambda m: (m[0], m[1], -m[2])):
         if (kind, key) in seen or not 0 <= para < len(paras) or paras[para][1]:
             continue
         if not 0 <= start < end <= len(texts[para]):
             continue
-        if any(start < e and s < end for s, e, _ in chosen[para]):
+        if any(start < e and s < end for s, e, _, _ in chosen[para]):
             continue  # overlaps a link already placed
         target = url_for_entity(kind, key)
         if not target:
             continue
         seen.add((kind, key))
-        chosen[para].append((start, end, target))
+        chosen[para].append((start, end, target, kind))
     out = []
     for n, text in enumerate(texts):
         pieces, pos = [], 0
-        for start, end, target in sorted(chosen.get(n, [])):
+        for start, end, target in _join_place_runs(sorted(chosen.get(n, []))):
             pieces.append(md_escape_inline(text[pos:start]))
             pieces.append(f"[{md_escape_inline(text[start:end])}]({_url(target)})")
             pos = end

@@ -51,7 +51,10 @@ def test_first_mention_linked_never_in_heading() -> None:
     art = _article("标题", "飞地经济园区", "义县九道岭镇发展飞地经济。", "飞地经济再发力，义县领先。", heading=0)
     md = link_first_mentions(art.body, art.mentions, lambda kind, key: f"{kind}.md")
     assert md[0] == "飞地经济园区"  # the heading is never linked
-    assert md[1] == "[义县](place.md)[九道岭镇](place.md)发展[飞地经济](topic.md)。"
+    # places back to back are one link, to the most specific (the town, in its county)
+    assert md[1] == "[义县九道岭镇](place.md)发展[飞地经济](topic.md)。"
+    by_key = link_first_mentions(art.body, art.mentions, lambda kind, key: f"{key.rsplit('/', 1)[-1]}.md")
+    assert by_key[1].startswith("[义县九道岭镇](九道岭镇.md)")
     assert md[2] == "飞地经济再发力，义县领先。"  # first mention only
 
 
