@@ -26,12 +26,12 @@ from .entity_pages import entity_pages
 from .errors import BuildError, SettingsError
 from .issues import Edition, issue_pages
 from .linking import attach_entities, attach_related, register_entities
-from .metadata import article_path, assign_slugs, catalogue_record, raw_path, source_path
+from .metadata import article_path, assign_slugs, catalogue_record, raw_path, raw_view_path, source_path
 from .model import Article, Problem, SourcePage, cap_problems
 from .output import MARKER, MARKER_TEXT, StagedTree, check_outputs, commit, discard, locked, new_staging, recover, stage_tree
 from .pagenames import name_pages
 from .reading import read_pages
-from .rendering import page_log_counts, render_article, render_home, render_source, render_sources_index
+from .rendering import page_log_counts, render_article, render_home, render_raw_view, render_source, render_sources_index
 from .search import archive_index, page_words
 from .segmenting import PageLayout, segment
 from .timeline import neighbours, timeline_pages
@@ -273,8 +273,9 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
             "counts": page_log_counts(arts, res.layout.furniture if res.layout else []),
         }
         sources.append(info)
-        put(source_path(page.name), render_source(info, page.text, arts, res.layout.furniture if res.layout else [], res.failed))
+        put(source_path(page.name), render_source(info, arts, res.layout.furniture if res.layout else [], res.failed))
         files[raw_path(page.name)] = page.raw
+        put(raw_view_path(page.name), render_raw_view(info, page.text))
     put("sources/index.md", render_sources_index(sources, [str(p) for p in archive.problems]))
     put("index.md", render_home(newspaper().site_title, articles, len(archive.pages)))
     catalogue = [catalogue_record(a, names[a.source]) for a in articles]

@@ -21,7 +21,7 @@ from .config import DATA_DIR, load_yaml
 from .entity_pages import entity_links, entity_path, link_first_mentions
 from .issues import day_path
 from .mdtext import dump_front_matter, front_matter_block, html_escape, md_escape_inline
-from .metadata import article_path, front_matter, page_url, raw_path, rel, source_path
+from .metadata import article_path, front_matter, page_url, raw_path, raw_view_path, rel, source_path
 from .model import Article
 from .pagenames import PageName, cn_date, name_pages
 from .timeline import latest as newest
@@ -82,6 +82,8 @@ def render_article(art: Article, previous: Article | None = None, following: Art
         art=art,
         front_matter=front_matter_block(front_matter(art, source)),
         source_link=rel(path, source_path(art.source)),
+        raw_view_link=rel(path, raw_view_path(art.source)),
+        raw_view_html=page_url(rel(path, raw_view_path(art.source))),
         source_ref=source.reference,
         column_link=page_url(rel(path, column_path(art.column))) if art.column else "",
         previous=previous and {"title": previous.title or "（无标题）", "link": rel(path, article_path(previous)), "date": previous.date},
@@ -148,7 +150,7 @@ def render_sources_index(sources: list[dict[str, Any]], problems: list[str]) -> 
         issues_link="../issues/index.md", problems=problems)
 
 
-def render_source(info: dict[str, Any], raw_text: str, articles: list[Article], furniture: list, failed: str = "") -> str:
+def render_source(info: dict[str, Any], articles: list[Article], furniture: list, failed: str = "") -> str:
     doc = source_path(info["name"])
     title = info.get("title") or f"版面 {info['name']}"
     notable = [(a.title, e) for a in articles for e in a.log if e.kind in ("removed", "flagged") and e.rule not in ROUTINE_RULES]
@@ -158,11 +160,22 @@ def render_source(info: dict[str, Any], raw_text: str, articles: list[Article], 
         date_text=cn_date(info["date"]) if info["date"] else "",
         day_link=rel(doc, day_path(info["date"])) if info["date"] else "",
         raw_link=rel(doc, raw_path(info["name"])),
-        raw_text=raw_text,
-        raw_lines=raw_text.count("\n") + 1,
+        raw_view_link=rel(doc, raw_view_path(info["name"])),
+        raw_view_html=page_url(rel(doc, raw_view_path(info["name"]))),
         articles=[_article_row(a, doc) for a in articles],
         notable=notable,
         furniture=furniture,
         failed=failed,
         kind_names=KIND_NAMES,
     )
+
+
+def render_raw_view(info: dict[str, Any], raw_text: str) -> str:
+    """The original page's text as a page: every line numbered and anchored, so the
+    line numbers of the logs and the date evidence can point into it."""
+    doc = raw_view_path(info["name"])
+    title = f"{info.get('title') or info['name']} · 原文"
+    return env().get_template("raw.md.j2").render(
+        front_matter=front_matter_block({"title": title}), title=title, page_title=info.get("title") or info["name"],
+        lines=raw_text.split("\n"), encoding=info["encoding"],
+        source_link=page_url(rel(doc, source_path(info["name"]))), raw_link=rel(doc, raw_path(info["name"])))

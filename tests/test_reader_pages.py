@@ -323,7 +323,7 @@ def test_hostile_names_render_literally() -> None:
     info = {"name": "e.txt", "title": names["e.txt"].name, "encoding": "utf-8", "newspaper": evil, "page_label": evil,
             "date": day, "date_inferred": False, "confidence": 1.0, "evidence": [], "reasoning": "", "n_articles": 1,
             "counts": {k: 0 for k in ("joined", "normalised", "removed", "moved", "flagged")}}
-    pages["sources/e.md"] = render_source(info, "text", arts, [])
+    pages["sources/e.md"] = render_source(info, arts, [])
     pages["sources/index.md"] = render_sources_index([info], [])
     for path, text in pages.items():
         body = text.split("---\n", 2)[2] if text.startswith("---\n") else text

@@ -60,8 +60,21 @@ def test_raw_original_is_shipped_and_shown(seed_site: Path, http_server, page) -
     page.goto(base + "sources/000_6695ffc5df523714.html")
     href = page.get_by_role("link", name="000_6695ffc5df523714.txt").first.get_attribute("href")
     assert page.request.get(base + "sources/" + href).body() == original  # byte for byte
-    page.locator("details.source-raw summary").click()
-    assert page.locator("details.source-raw pre").inner_text().strip() == original.decode("utf-8").strip()
+    # the line-by-line view: every line of the file, numbered, each an anchor the logs point to
+    evidence_line = page.locator("table a[href*='#L']").first
+    line = int(evidence_line.inner_text())
+    evidence_line.click()
+    page.wait_for_load_state("load")
+    lines = page.locator("ol.raw-lines > li").all_inner_texts()
+    assert [t.rstrip("\n") for t in lines] == original.decode("utf-8").split("\n")
+    assert page.evaluate("location.hash") == f"#L{line}"
+    assert page.evaluate("document.querySelector(':target').textContent") == original.decode("utf-8").split("\n")[line - 1]
+
+
+def test_raw_view_from_file_url(seed_site: Path, page) -> None:
+    page.goto((seed_site / "sources" / "000_6695ffc5df523714.html").as_uri())
+    page.get_by_role("link", name="逐行查看原文").click()
+    assert page.locator("ol.raw-lines > li").count() == (ROOT / "seeds" / "000_6695ffc5df523714.txt").read_text("utf-8").count("\n") + 1
 
 
 def test_content_never_runs_script(tmp_path: Path, http_server, page) -> None:
