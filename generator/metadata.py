@@ -161,6 +161,8 @@ def catalogue_record(art: Article, source: PageName | None = None) -> dict[str, 
     record["sidebar"] = {"title": art.sidebar_title, "text": "\n\n".join(p.text for p in art.sidebar)} if (art.sidebar or art.sidebar_title) else None
     record["section_headings"] = [p.text for p in art.body if p.heading]
     record["body"] = art.body_text
+    # the editors' detail: every change and flag with its rule id (pages show the rule's Chinese name)
+    record["log"] = [{"kind": e.kind, "rule": e.rule, "line": e.line, "text": e.text, "detail": e.detail} for e in art.log]
     return record
 
 

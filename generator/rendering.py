@@ -70,6 +70,40 @@ def page_log_counts(articles: list[Article], furniture: list) -> Counter[str]:
     return counts
 
 
+@cache
+def note_rules() -> dict[str, dict[str, str]]:
+    return dict(load_yaml("notes.yaml"))
+
+
+def damage_notes(art: Article) -> list[tuple[str, str]]:
+    """(note, where) for each flagged damage of the story that has an editor's note."""
+    return [(rule["text"], rule["at"]) for e in art.log if e.kind == "flagged" and (rule := note_rules().get(e.rule))]
+
+
+def with_damage_notes(art: Article, body_md: list[str]) -> list[str]:
+    """The body with 〔editor's notes〕 at the damage the cleaning flagged: text cut off
+    mid-sentence is marked where it stops, other damage beside its paragraph — a reader
+    sees it in the text, not only in the folded log."""
+    def note(text: str) -> str:
+        return f'<span class="editor-note">〔{html_escape(text)}〕</span>'
+
+    out = list(body_md)
+    starts = [p.line for p in art.body]
+    for e in art.log:
+        rule = note_rules().get(e.rule) if e.kind == "flagged" else None
+        if not rule or rule["at"] == "headline" or not out:
+            continue
+        n = max((k for k, line in enumerate(starts) if line <= e.line), default=0)
+        if rule["at"] == "before":
+            n = next((k for k, p in enumerate(art.body) if p.heading and p.line >= e.line), n)
+            out[n] = f'<p class="editor-note">〔{html_escape(rule["text"])}〕</p>\n\n' + out[n]
+        elif rule["at"] == "end" and not art.body[n].heading:
+            out[n] += note(rule["text"])
+        else:
+            out[n] += f'\n\n<p class="editor-note">〔{html_escape(rule["text"])}〕</p>'
+    return out
+
+
 def render_article(art: Article, previous: Article | None = None, following: Article | None = None,
                    source: PageName | None = None) -> str:
     """One story's page; ``previous``/``following`` are its neighbours in date order,
@@ -89,8 +123,9 @@ def render_article(art: Article, previous: Article | None = None, following: Art
         previous=previous and {"title": previous.title or "（无标题）", "link": rel(path, article_path(previous)), "date": previous.date},
         following=following and {"title": following.title or "（无标题）", "link": rel(path, article_path(following)), "date": following.date},
         timeline_link=rel(path, "timeline/index.md"),
-        body_md=[("## " if p.heading else "") + text for p, text in zip(
-            art.body, link_first_mentions(art.body, art.mentions, lambda kind, key: rel(path, entity_path(kind, key))))],
+        body_md=with_damage_notes(art, [("## " if p.heading else "") + text for p, text in zip(
+            art.body, link_first_mentions(art.body, art.mentions, lambda kind, key: rel(path, entity_path(kind, key))))]),
+        headline_notes=[n for n, at in damage_notes(art) if at == "headline"],
         tags=[(label, [(name, rel(path, target)) for name, target in items]) for label, items in entity_links(art).items()],
         related=[{"title": r.title or "（无标题）", "link": rel(path, article_path(r)), "date": r.date, "column": r.column} for r in art.related],
         log_counts=summary,
