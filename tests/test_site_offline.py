@@ -175,7 +175,7 @@ def test_config_keeps_offline_settings(tmp_path: Path) -> None:
     config = _config({}, tmp_path)
     assert config.use_directory_urls is False
     assert config.theme["font"] is False
-    assert config.theme["language"] == "zh"
+    assert config.theme["language"] == "zh-CN"
     assert "assets/archive.css" in config.extra_css
     assert "search" not in config.plugins and "material/search" not in config.plugins  # the archive's own search
     assert all(not _is_outside(p) for p in config.extra.get("polyfills", []))
