@@ -44,7 +44,7 @@ import yaml
 
 from .config import load_yaml
 from .model import Problem
-from .reading import read_regular
+from .reading import read_regular, reason_zh
 
 __all__ = ["Evidence", "DateInference", "PageOverride", "infer_page_date", "load_overrides", "vocabulary"]
 
@@ -408,7 +408,7 @@ def infer_page_date(text: str) -> DateInference:
         agreeing = [w for y, k, w in facts.year_floors if y == year and k in ("era", "period", "since_year")]
         agreeing = list(dict.fromkeys(agreeing))
         year_conf = min(0.95, 0.55 + 0.15 * min(strong + len(agreeing), 2) + 0.05 * min(weak, 3))
-        reasons.append(f"{year} 年：文中作为本年或过去提及的最晚年份（明确 {strong} 处，一般提及 {weak} 处"
+        reasons.append(f"{year} 年：文中作为本年或过去提及的最晚年份（明确提及 {strong} 处，一般提及 {weak} 处"
                        + (f"；{'、'.join(agreeing)}与之相符" if agreeing else "") + "）")
         older = sorted({y for y in named if y < year})
         if older:
@@ -475,6 +475,12 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 _PLAIN_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 # libyaml when PyYAML has it: PyYAML's pure-Python scanner costs about 0.3 ms an entry
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+# The overrides file as the public sources page names it (its problems are shown there)
+_ZH_FILE = "版面设定文件"
+_ZH_SETTINGS = {"date": "日期", "newspaper": "报纸", "page_label": "版次"}
+_ZH_IGNORED = "设定未采用"
 
 
 @dataclass(slots=True)
@@ -582,13 +588,15 @@ def _overrides_text(path: Path) -> str | Problem:
     name = path.name
     raw = read_regular(path)
     if isinstance(raw, str):
-        return Problem(name, None, f"{raw}; overrides ignored", fatal=False, kind=raw)
+        return Problem(name, None, f"{raw}; overrides ignored", fatal=False, kind=raw,
+                       zh=f"{reason_zh(raw)}，{_ZH_IGNORED}", zh_file=_ZH_FILE)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return Problem(name, None, f"cannot read: not UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}); overrides ignored",
-                       fatal=False, kind="not UTF-8")
+                       fatal=False, kind="not UTF-8", zh=f"不是 UTF-8 编码（第 {line} 行有无法解码的字节），{_ZH_IGNORED}",
+                       zh_file=_ZH_FILE)
 
 
 def load_overrides(path: Path, known_files: set[str]) -> tuple[dict[str, PageOverride], list[Problem]]:
@@ -616,12 +624,13 @@ def load_overrides(path: Path, known_files: set[str]) -> tuple[dict[str, PageOve
             return {}, [_yaml_problem(name, exc)]
         except Exception as exc:  # noqa: BLE001 — a broken settings file must never stop the build
             return {}, [Problem(name, None, f"cannot be read as YAML ({type(exc).__name__}: {exc}); overrides ignored",
-                                fatal=False, kind="cannot be read as YAML")]
+                                fatal=False, kind="cannot be read as YAML", zh=f"无法解析，{_ZH_IGNORED}", zh_file=_ZH_FILE)]
     if root is None or root.null:
         return {}, []
     if root.shape != "mapping":
         return {}, [Problem(name, root.line, "must map file names to settings; overrides ignored", fatal=False,
-                            kind="must map file names to settings")]
+                            kind="must map file names to settings", zh=f"应逐条写出文件名及其设定，{_ZH_IGNORED}",
+                            zh_file=_ZH_FILE)]
     return reader.overrides, reader.problems
 
 
@@ -634,7 +643,8 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
     context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     if context and context_mark and context_mark.line + 1 != line:
         what += f", {context} from line {context_mark.line + 1}"
-    return Problem(name, line, f"not valid YAML ({what}); overrides ignored", fatal=False, kind="not valid YAML")
+    return Problem(name, line, f"not valid YAML ({what}); overrides ignored", fatal=False, kind="not valid YAML",
+                   zh=f"格式有误，{_ZH_IGNORED}", zh_file=_ZH_FILE)
 
 
 @dataclass
@@ -647,30 +657,33 @@ class _OverridesReader:
     problems: list[Problem] = field(default_factory=list)
     first_line: dict[str, int] = field(default_factory=dict)
 
-    def warn(self, line: int | None, reason: str, kind: str) -> None:
-        self.problems.append(Problem(self.name, line, reason, fatal=False, kind=kind))
+    def warn(self, line: int | None, reason: str, kind: str, zh: str) -> None:
+        self.problems.append(Problem(self.name, line, reason, fatal=False, kind=kind, zh=zh, zh_file=_ZH_FILE))
 
     def add(self, key_node: _Node, value_node: _Node) -> None:
         line = key_node.line
         if key_node.shape != "scalar":
-            self.warn(line, "a file name must be plain text; entry ignored", "a file name must be plain text")
+            self.warn(line, "a file name must be plain text; entry ignored", "a file name must be plain text",
+                      "文件名应为纯文本，此条未采用")
             return
         file = str(key_node.value)
         if file not in self.known_files:
-            hint = ""
+            hint = hint_zh = ""
             base = file.replace("\\", "/").rsplit("/", 1)[-1]
             if base != file and base in self.known_files:
-                hint = f" — write just {base!r}"
-            self.warn(line, f"unknown file {file!r} (not in seeds/){hint}; entry ignored", "unknown file (not in seeds/)")
+                hint, hint_zh = f" — write just {base!r}", f"（只写「{base}」即可）"
+            self.warn(line, f"unknown file {file!r} (not in seeds/){hint}; entry ignored", "unknown file (not in seeds/)",
+                      f"没有名为「{file}」的版面原文{hint_zh}，此条未采用")
             return
         if file in self.first_line:
             self.warn(line, f"{file}: listed twice (first on line {self.first_line[file]}); this later entry wins",
-                      "file listed twice")
+                      "file listed twice", f"「{file}」重复列出（首见第 {self.first_line[file]} 行），以此条为准")
         self.first_line.setdefault(file, line)
         if value_node.null:
             self.overrides[file] = PageOverride()
         elif value_node.shape != "mapping":
-            self.warn(line, f"{file}: settings must be a mapping (date, newspaper, page_label)", "settings must be a mapping")
+            self.warn(line, f"{file}: settings must be a mapping (date, newspaper, page_label)", "settings must be a mapping",
+                      f"「{file}」的设定应逐项写出（日期、报纸、版次）")
         else:
             self.overrides[file] = self._settings(file, value_node)
 
@@ -680,11 +693,12 @@ class _OverridesReader:
             k_line = k_node.line
             key = str(k_node.value) if k_node.shape == "scalar" else f"<a {k_node.shape}>"
             if key not in _SETTINGS:
-                self.warn(k_line, f"{file}: unknown setting {key!r} (use date, newspaper, page_label); ignored", "unknown setting")
+                self.warn(k_line, f"{file}: unknown setting {key!r} (use date, newspaper, page_label); ignored", "unknown setting",
+                          f"「{file}」：未知的设定项「{key}」（可设定日期、报纸、版次），未采用")
                 continue
             if v_node.shape != "scalar":
                 self.warn(v_node.line, f"{file}: {key} must be a single value, not a list or mapping; ignored",
-                          "not a single value")
+                          "not a single value", f"「{file}」：{_ZH_SETTINGS[key]}应为单个值，未采用")
                 continue
             value = str(v_node.value).strip()
             if v_node.null or value == "":
@@ -692,7 +706,8 @@ class _OverridesReader:
             if key == "date":
                 parsed = _safe_iso(value)
                 if parsed is None:
-                    self.warn(k_line, f"{file}: invalid date {value!r} (use YYYY-MM-DD); date ignored", "invalid date")
+                    self.warn(k_line, f"{file}: invalid date {value!r} (use YYYY-MM-DD); date ignored", "invalid date",
+                              f"「{file}」：日期「{value}」无效（应写作年-月-日，如 2021-08-12），未采用")
                 else:
                     override.date = parsed
             else:
