@@ -400,7 +400,7 @@ def infer_page_date(text: str) -> DateInference:
 
     def floor_words(at: int) -> tuple[int, str]:
         words = list(dict.fromkeys(w for y, _, w in facts.year_floors if y == at))
-        return len(words), "、".join(words)
+        return len(words), "、".join(f"“{w}”" for w in words)
 
     if year is not None and (floor is None or floor <= year):
         strong = sum(1 for y, s in facts.years if y == year and s)
@@ -409,7 +409,7 @@ def infer_page_date(text: str) -> DateInference:
         agreeing = list(dict.fromkeys(agreeing))
         year_conf = min(0.95, 0.55 + 0.15 * min(strong + len(agreeing), 2) + 0.05 * min(weak, 3))
         reasons.append(f"{year} 年：文中作为本年或过去提及的最晚年份（明确提及 {strong} 处，一般提及 {weak} 处"
-                       + (f"；{'、'.join(agreeing)}与之相符" if agreeing else "") + "）")
+                       + (f"；{'、'.join(f'“{w}”' for w in agreeing)}与之相符" if agreeing else "") + "）")
         older = sorted({y for y in named if y < year})
         if older:
             reasons.append(f"文中较早的年份（{'、'.join(map(str, older))}）是回顾过去")
