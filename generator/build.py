@@ -123,11 +123,13 @@ def process_page(page: SourcePage, override_date: _dt.date | None) -> _PageWork:
     try:
         layout = clean_page(segment(page))
     except Exception as exc:  # a page we cannot parse must not stop the archive
-        return _PageWork(PageResult(page, None, failed=f"{type(exc).__name__}: {exc}"), None, [Problem(
-            page.name, None, f"could not be segmented ({type(exc).__name__}: {exc}); raw text kept on its 版面 page", fatal=False)])
+        return _PageWork(PageResult(page, None, failed="整理程序出错"), None, [Problem(
+            page.name, None, f"could not be segmented ({type(exc).__name__}: {exc}); raw text kept on its 版面 page", fatal=False,
+            zh="整理程序出错，未能切分为文章，原文保留在其版面页")])
     work = _PageWork(PageResult(page, layout), balance(page.text, layout))
     if not layout.articles:
-        work.problems.append(Problem(page.name, 1, "no article found on this page; raw text kept on its 版面 page", fatal=False))
+        work.problems.append(Problem(page.name, 1, "no article found on this page; raw text kept on its 版面 page", fatal=False,
+                                      zh="本版未找到文章，原文保留在其版面页"))
     _date_page(work.result, override_date)
     for art in layout.articles:
         art.date, art.date_inferred = work.result.date, work.result.date_inferred
@@ -276,7 +278,7 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         put(source_path(page.name), render_source(info, arts, res.layout.furniture if res.layout else [], res.failed))
         files[raw_path(page.name)] = page.raw
         put(raw_view_path(page.name), render_raw_view(info, page.text))
-    put("sources/index.md", render_sources_index(sources, [str(p) for p in archive.problems]))
+    put("sources/index.md", render_sources_index(sources, [p.page_text() for p in archive.problems]))
     put("index.md", render_home(newspaper().site_title, articles, len(archive.pages)))
     catalogue = [catalogue_record(a, names[a.source]) for a in articles]
     put("data/articles.json", json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")

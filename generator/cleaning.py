@@ -111,11 +111,11 @@ class _Cleaner:
         for p in paras:
             prev = out[-1] if out else None
             if prev is not None and not prev.heading and not p.heading and not ends_sentence(prev.text):
-                detail = f"{where}: paragraph split by a column break (lines {prev.line} and {p.line}) rejoined"
+                detail = f"{where}：分栏断开的段落已接合（第 {prev.line}、{p.line} 行）"
                 self.log("joined", "column-break", prev.line, prev.text[-6:] + "|" + p.text[:6], detail)
                 if prev.text[-1] == p.text[0] and "\u4e00" <= p.text[0] <= "\u9fff":
                     self.log("flagged", "repeated-at-break", p.line, prev.text[-2:] + "|" + p.text[:2],
-                             "the same character ends one column and starts the next: possibly printed twice")
+                             "上栏末字与下栏首字相同，可能重复排印")
                 out[-1] = replace(prev, text=prev.text + p.text)
             else:
                 out.append(p)
@@ -123,22 +123,22 @@ class _Cleaner:
             nxt = out[k + 1] if k + 1 < len(out) else None
             if not p.heading and not ends_sentence(p.text) and (nxt is None or nxt.heading):
                 self.log("flagged", "cut-mid-sentence", p.line, p.text[-12:],
-                         f"{where}: text breaks off mid-sentence"
-                         + (" before a section heading" if nxt else " at the end of the story")
-                         + "; its continuation is missing from the page")
+                         f"{where}：文字在句中中断"
+                         + ("，其后即是小标题" if nxt else "，位于本文末尾")
+                         + "；后文不见于本版")
         return out
 
     # 2. punctuation and spacing -------------------------------------------
     def tidy(self, text: str, line: int, where: str, *, spaces: bool = True) -> str:
         new, n = normalise_punctuation(text)
         if n:
-            self.log("normalised", "punctuation", line, f"{n}", f"{where}: {n} half-width mark(s) made full-width")
+            self.log("normalised", "punctuation", line, f"{n}", f"{where}：{n} 个半角标点改为全角")
         if spaces:
             gaps = _CJK_GAP.findall(new)
             if gaps:
                 new = _CJK_GAP.sub("", new)
                 self.log("normalised", "cjk-spacing", line, "".join(gaps),
-                         f"{where}: {len(gaps)} space(s) between Chinese characters removed")
+                         f"{where}：删除汉字间的 {len(gaps)} 处空格")
         return new
 
     def tidy_paragraphs(self, paras: list[Paragraph], where: str) -> list[Paragraph]:
@@ -152,7 +152,7 @@ class _Cleaner:
                 word = m.group(1)
                 if m.group(0)[:4] in self.lay.reduplications or word[0] == word[1] or word[0] == "一":
                     return m.group(0)
-                self.log("removed", "doubled-word", p.line, m.group(0)[2:], f"word printed more than once ({m.group(0)}): extra copies removed")
+                self.log("removed", "doubled-word", p.line, m.group(0)[2:], f"词语重复排印（{m.group(0)}），已删去重复部分")
                 return word
             out.append(replace(p, text=p.text if p.heading else _DOUBLED.sub(fix, p.text)))
         return out
@@ -167,13 +167,13 @@ class _Cleaner:
                 continue
             if len(p.text) >= min_len and p.text in seen:
                 self.log("removed", "duplicate-paragraph", p.line, p.text,
-                         f"{where}: paragraph repeats text printed earlier in the story")
+                         f"{where}：本段与本文前文重复")
                 continue
             text = ""
             for s in sentences(p.text):
                 if len(s) >= min_len and (s in seen or s in text):
                     self.log("removed", "duplicate-sentence", p.line, s,
-                             f"{where}: sentence repeats text printed earlier in the story")
+                             f"{where}：本句与本文前文重复")
                     continue
                 text += s
             if text:
@@ -193,15 +193,15 @@ class _Cleaner:
         seq = [n for n, _ in numbers]
         if seq and seq != list(range(1, len(seq) + 1)):
             self.log("flagged", "sections-out-of-order", numbers[0][1].line, ", ".join(map(str, seq)),
-                     f"numbered sections printed in the order {seq}; kept in printed order")
+                     f"小标题序号印作 {'、'.join(map(str, seq))}，按原顺序保留")
 
     def run(self) -> Article:
         a = self.art
-        a.title = self.tidy(a.title, a.line, "headline", spaces=False)
-        a.kicker = self.tidy(a.kicker, a.line, "kicker", spaces=False)
-        a.subtitle = self.tidy(a.subtitle, a.line, "subtitle", spaces=False)
-        a.sidebar_title = self.tidy(a.sidebar_title, a.line, "sidebar", spaces=False)
-        for attr, where in (("summary", "summary"), ("body", "body"), ("sidebar", "sidebar")):
+        a.title = self.tidy(a.title, a.line, "标题", spaces=False)
+        a.kicker = self.tidy(a.kicker, a.line, "引题", spaces=False)
+        a.subtitle = self.tidy(a.subtitle, a.line, "副题", spaces=False)
+        a.sidebar_title = self.tidy(a.sidebar_title, a.line, "附栏标题", spaces=False)
+        for attr, where in (("summary", "核心提示"), ("body", "正文"), ("sidebar", "附栏")):
             paras = getattr(a, attr)
             paras = self.join_breaks(paras, where)
             # to a fixpoint, so that cleaning a cleaned article changes nothing: a removal
@@ -215,7 +215,7 @@ class _Cleaner:
                 if [p.text for p in paras] == before:
                     break
             setattr(a, attr, paras)
-        a.captions = [replace(c, text=self.tidy(c.text, c.line, "caption")) for c in a.captions]
+        a.captions = [replace(c, text=self.tidy(c.text, c.line, "图片说明")) for c in a.captions]
         self.check_section_order()
         return a
 
@@ -252,7 +252,7 @@ def flag_cross_article_repeats(articles: list[Article]) -> None:
                         other = articles[owners[piece]]
                         for a, b in ((art, other), (other, art)):
                             a.log.append(LogEntry("flagged", "repeated-in-other-story", p.line, piece,
-                                                  f"the same text is printed in 「{b.title}」: layout may have mixed the stories"))
+                                                  f"同一文字亦见于「{b.title}」：排版可能把两篇文章混在了一起"))
                     else:
                         owners.setdefault(piece, k)
 

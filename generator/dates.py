@@ -44,7 +44,7 @@ import yaml
 
 from .config import load_yaml
 from .model import Problem
-from .reading import read_regular
+from .reading import read_regular, reason_zh
 
 __all__ = ["Evidence", "DateInference", "PageOverride", "infer_page_date", "load_overrides", "vocabulary"]
 
@@ -126,6 +126,11 @@ def _is_future(line: str, start: int) -> bool:
     return any(before.endswith(m) or m in before[-2:] for m in vocabulary()["future_markers"])
 
 
+def _cn(d: _dt.date) -> str:
+    """A date as Chinese readers write it: 2020年11月25日."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def _safe_date(year: int, month: int, day: int) -> _dt.date | None:
     try:
         return _dt.date(year, month, day)
@@ -179,11 +184,11 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
         if _safe_date(year, month, day) is None:
             continue
         if _is_future(line, m.start()):
-            facts.add(no, m.group(0), "future", "a planned day: says nothing about the publication date")
+            facts.add(no, m.group(0), "future", "计划中的日子：与出版日期无关")
             continue
         facts.years.append((year, True))
         facts.days.append((year, month, day))
-        facts.add(no, m.group(0), "full_date", f"reported day: published after {year}-{month:02d}-{day:02d}")
+        facts.add(no, m.group(0), "full_date", f"报道的日子：出版于 {year}年{month}月{day}日之后")
 
     # Year and month: 2020年11月
     for m in _YEAR_MONTH.finditer(line):
@@ -195,10 +200,10 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
             continue
         if _is_future(line, m.start()):
             facts.year_ceilings.append(year)
-            facts.add(no, m.group(0), "future", f"a target month: published in {year} or before")
+            facts.add(no, m.group(0), "future", f"目标月份：出版于 {year} 年或更早")
             continue
         facts.years.append((year, False))
-        facts.add(no, m.group(0), "explicit_year", f"a month of {year} is reported: published in {year} or later")
+        facts.add(no, m.group(0), "explicit_year", f"报道 {year} 年某月的事：出版于 {year} 年或更晚")
 
     # Years: 2020年计划投资, 2019年该项目落户, 2020年初, 2018年以来, 到2025年, 《2021年…计划》
     for m in _YEAR_ONLY.finditer(line):
@@ -210,36 +215,36 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
         if after.startswith("以来"):
             facts.year_floors.append((year + 1, "since_year", m.group(0) + "以来"))
             facts.add(no, m.group(0) + "以来", "since_year",
-                      f"a span from {year} up to now (in {year} itself one writes 今年以来): published in {year + 1} or later")
+                      f"从 {year} 年至今的时段（{year} 年当年会写“今年以来”）：出版于 {year + 1} 年或更晚")
             continue
         if _is_future(line, m.start()) or after.startswith(("前", "底前", "年底前")):
             if _SPAN_TO.search(line[max(0, m.start() - 8):m.start()]):
-                facts.add(no, m.group(0), "span", "end of a span (could be a plan): not used")
+                facts.add(no, m.group(0), "span", "时段的终点（可能是计划）：不作依据")
             else:
                 facts.year_ceilings.append(year)
-                facts.add(no, m.group(0), "future", f"a target year: published in {year} or before")
+                facts.add(no, m.group(0), "future", f"目标年份：出版于 {year} 年或更早")
             continue
         if _SPAN_TO.search(line[max(0, m.start() - 8):m.start()]):
-            facts.add(no, m.group(0), "span", "end of a span (could be a plan): not used")
+            facts.add(no, m.group(0), "span", "时段的终点（可能是计划）：不作依据")
             continue
         name = _enclosing_name(line, m.start())
         if name:
             facts.years.append((year, True))
-            facts.add(no, name, "year_name", f"a document or campaign named for {year}: published in {year} or later, most likely in {year}")
+            facts.add(no, name, "year_name", f"以 {year} 年命名的文件或活动：出版于 {year} 年或更晚，最可能就在 {year} 年")
             continue
         recalled = next((c for c in vocab["recalled_cues"] if after.startswith(c)), None)
         if recalled:
             facts.years.append((year, False))
             facts.add(no, m.group(0) + recalled, "recalled_period",
-                      f"a recalled part of {year} (in {year} itself one writes 今年{recalled}): published in {year} or later")
+                      f"回顾 {year} 年的一段时间（{year} 年当年会写“今年{recalled}”）：出版于 {year} 年或更晚")
             continue
         present = next((c for c in vocab["present_cues"] if after.startswith(c)), None)
         if present:
             facts.years.append((year, True))
-            facts.add(no, m.group(0) + present, "explicit_year", f"{year} spoken of as the present year: published in {year}")
+            facts.add(no, m.group(0) + present, "explicit_year", f"{year} 年被当作本年来说：出版于 {year} 年")
             continue
         facts.years.append((year, False))
-        facts.add(no, m.group(0), "explicit_year", f"{year} named as present or past: published in {year} or later")
+        facts.add(no, m.group(0), "explicit_year", f"{year} 年作为本年或过去提及：出版于 {year} 年或更晚")
 
     # Plan periods: “十三五”期间…累计 (completed), “十四五” (named)
     for name, (first, last) in vocab["plan_periods"].items():
@@ -254,16 +259,16 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
             if done:
                 word = next(w for w in vocab["period_done_words"] if rest.startswith(w))
                 facts.year_floors.append((last + 1, "period", name + word))
-                facts.add(no, name + word, "period", f"{name} ({first}–{last}) spoken of as completed: published in {last + 1} or later")
+                facts.add(no, name + word, "period", f"{name}（{first}—{last} 年）已说成完成：出版于 {last + 1} 年或更晚")
             else:
                 facts.year_floors.append((first - 1, "period_named", name))
-                note("period", name, f"{name} ({first}–{last}) is named: published in {first - 1} or later")
+                note("period", name, f"提到{name}（{first}—{last} 年）：出版于 {first - 1} 年或更晚")
 
     # Names that exist only from some year on
     for name, year in vocab["era_markers"].items():
         if name in line:
             facts.year_floors.append((int(year), "era", name))
-            note("era", name, f"this name exists only from {year}: published in {year} or later")
+            note("era", name, f"这一名称 {year} 年才出现：出版于 {year} 年或更晚")
 
     # Month–days: 11月24日, 8月6日至7日, 5月20日上午, 去年12月28日, 今年6月21日
     for m in _MONTH_DAY.finditer(line):
@@ -276,15 +281,15 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
             continue
         offset = vocab["relative_years"].get(m.group(1) + "年") if m.group(1) else None
         if offset is not None and offset > 0 or _is_future(line, m.start()):
-            facts.add(no, m.group(0), "future", "a planned day: says nothing about the publication date")
+            facts.add(no, m.group(0), "future", "计划中的日子：与出版日期无关")
             continue
         if offset is None:
             facts.days.append((None, end_month, end_day))
-            facts.add(no, m.group(0), "month_day", f"reported day: published after {end_month}月{end_day}日")
+            facts.add(no, m.group(0), "month_day", f"报道的日子：出版于 {end_month}月{end_day}日之后")
         else:
             facts.rel_days.append((offset, end_month, end_day))
-            which = {0: "this year's", -1: "last year's", -2: "the year before last's"}.get(offset, f"{offset} years'")
-            facts.add(no, m.group(0), "month_day", f"reported day, {which}: published after it")
+            which = {0: "今年", -1: "去年", -2: "前年"}.get(offset, f"{-offset} 年前")
+            facts.add(no, m.group(0), "month_day", f"报道{which}的日子：出版于其后")
 
     # Statistics up to a month: 截至10月底, 截至今年10月底, 截至7月, 1—9月
     for m in _UNTIL_MONTH.finditer(line):
@@ -295,10 +300,10 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
         if m.group(3):
             floor = (month + 1, 1) if month < 12 else (12, 31)
             facts.day_floors.append(floor)
-            facts.add(no, m.group(0), "relative", f"figures up to the end of {month}月: published on or after {floor[0]}月{floor[1]}日")
+            facts.add(no, m.group(0), "relative", f"截至 {month} 月底的数据：出版于 {floor[0]}月{floor[1]}日或更晚")
         else:
             facts.day_floors.append((month, 1))
-            facts.add(no, m.group(0), "relative", f"figures up to {month}月: published on or after {month}月1日")
+            facts.add(no, m.group(0), "relative", f"截至 {month} 月的数据：出版于 {month}月1日或更晚")
     # Months of a named relative year: 今年6月, 今年3月以来
     for m in _REL_MONTH.finditer(line):
         if not free(m):
@@ -308,23 +313,23 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
         if offset != 0 or not 1 <= month <= 12:
             continue
         if _is_future(line, m.start()) or line[m.end():m.end() + 2].startswith(("底前", "前")):
-            facts.add(no, m.group(0), "future", "a planned month: says nothing about the publication date")
+            facts.add(no, m.group(0), "future", "计划中的月份：与出版日期无关")
             continue
         taken.append(m.span())
         facts.day_floors.append((month, 1))
-        facts.add(no, m.group(0), "relative", f"a month of this year is reported: published on or after {month}月1日")
+        facts.add(no, m.group(0), "relative", f"报道今年某月的事：出版于 {month}月1日或更晚")
 
     for m in _THROUGH_MONTH.finditer(line):
         month = int(m.group(1))
         if 2 <= month <= 12:
             floor = (month + 1, 1) if month < 12 else (12, 31)
             facts.day_floors.append(floor)
-            facts.add(no, m.group(0), "relative", f"figures for January–{month}月: published on or after {floor[0]}月{floor[1]}日")
+            facts.add(no, m.group(0), "relative", f"1—{month} 月的数据：出版于 {floor[0]}月{floor[1]}日或更晚")
     for m in _INTO_MONTH.finditer(line):
         month = int(m.group(1))
         if 1 <= month <= 12:
             facts.day_floors.append((month, 1))
-            facts.add(no, m.group(0), "relative", f"already {month}月: published on or after {month}月1日")
+            facts.add(no, m.group(0), "relative", f"已进入 {month} 月：出版于 {month}月1日或更晚")
 
     # Periods of this year: 上半年, 前三季度, 今年以来 (not 去年上半年)
     for phrase, (month, day) in vocab["period_phrases"].items():
@@ -336,7 +341,7 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
             if phrase in ("三季度", "一季度") and line[max(0, m.start() - 1):m.start()] in ("前", "第"):
                 continue  # counted as 前三季度 / 第一季度
             facts.day_floors.append((month, day))
-            note("relative", phrase, f"reports on {phrase}: published on or after {month}月{day}日")
+            note("relative", phrase, f"报道{phrase}的情况：出版于 {month}月{day}日或更晚")
 
     # How the page speaks of time (no effect)
     for phrase, meaning in vocab["noted_phrases"].items():
@@ -351,7 +356,7 @@ def _scan(text: str) -> _Facts:
         _scan_line(no, line, facts, noted)
     for ev, count in noted.values():
         if count > 1:
-            ev.meaning += f" (×{count}; first on this line)"
+            ev.meaning += f"（共 {count} 处，此为首见行）"
     return facts
 
 
@@ -395,7 +400,7 @@ def infer_page_date(text: str) -> DateInference:
 
     def floor_words(at: int) -> tuple[int, str]:
         words = list(dict.fromkeys(w for y, _, w in facts.year_floors if y == at))
-        return len(words), "、".join(words)
+        return len(words), "、".join(f"“{w}”" for w in words)
 
     if year is not None and (floor is None or floor <= year):
         strong = sum(1 for y, s in facts.years if y == year and s)
@@ -403,29 +408,29 @@ def infer_page_date(text: str) -> DateInference:
         agreeing = [w for y, k, w in facts.year_floors if y == year and k in ("era", "period", "since_year")]
         agreeing = list(dict.fromkeys(agreeing))
         year_conf = min(0.95, 0.55 + 0.15 * min(strong + len(agreeing), 2) + 0.05 * min(weak, 3))
-        reasons.append(f"year {year}: the latest year named as present or past ({strong} strong, {weak} plain mention(s)"
-                       + (f"; agreed by {'、'.join(agreeing)}" if agreeing else "") + ")")
+        reasons.append(f"{year} 年：文中作为本年或过去提及的最晚年份（明确提及 {strong} 处，一般提及 {weak} 处"
+                       + (f"；{'、'.join(f'“{w}”' for w in agreeing)}与之相符" if agreeing else "") + "）")
         older = sorted({y for y in named if y < year})
         if older:
-            reasons.append(f"earlier years named ({', '.join(map(str, older))}) are recalled past")
+            reasons.append(f"文中较早的年份（{'、'.join(map(str, older))}）是回顾过去")
     elif year is not None:
         assert floor is not None
         n, words = floor_words(floor)
-        reasons.append(f"conflict: the latest year named is {year}, but {words} put the page in {floor} or later, "
-                       f"so {year} is recalled past")
+        reasons.append(f"有矛盾：文中最晚的年份是 {year} 年，但{words}表明出版于 {floor} 年或更晚，"
+                       f"故 {year} 年是回顾过去")
         year, year_conf = floor, 0.55 + 0.1 * min(n, 2)
     elif floor is not None:
         n, words = floor_words(floor)
-        reasons.append(f"no year is named as present; {words} → {floor} or later: guessing the earliest, {floor} "
-                       "(low confidence — set the date in seeds/pages.yaml if known)")
+        reasons.append(f"文中没有作为本年提及的年份；{words}表明出版于 {floor} 年或更晚：暂取最早的 {floor} 年"
+                       "（可信度低，待编辑核定）")
         year, year_conf = floor, 0.3 + 0.05 * min(n, 2)
     else:
         known = [f"{m}月{d}日" for _, m, d in facts.days]
-        what = f" (it reports {', '.join(dict.fromkeys(known))} of an unknown year)" if known else ""
+        what = f"（文中报道了{'、'.join(dict.fromkeys(known))}，但年份不明）" if known else ""
         return DateInference(None, 0.0, evidence,
-                             f"no year can be inferred from the page{what}: date unknown; set it in seeds/pages.yaml")
+                             f"无法从文中推断年份{what}：日期不详，待编辑核定")
     if ceiling is not None and ceiling < year:
-        reasons.append(f"conflict: a target year {ceiling} is already past in {year}")
+        reasons.append(f"有矛盾：目标年份 {ceiling} 年在 {year} 年已经过去")
         year_conf *= 0.7
 
     # 2. The days
@@ -435,30 +440,30 @@ def infer_page_date(text: str) -> DateInference:
     if crossed and pinned_floors and max(pinned_floors) > max(placed) + _dt.timedelta(days=1):
         placed, crossed = [d for d in (_safe_date(year, m, dd) for m, dd in sorted(set(free))) if d is not None], False
     if crossed:
-        reasons.append("reports early-January/February and late-November/December days: "
-                       "a January page recalling the previous December")
+        reasons.append("既报道 1—2 月初的日子，又报道 11—12 月末的日子："
+                       "应是 1 月的版面回顾上年 12 月")
     reported = placed + [d for d in (_safe_date(y, m, dd) for y, m, dd in facts.days if y is not None) if d is not None]
     reported += [d for d in (_safe_date(year + off, m, dd) for off, m, dd in facts.rel_days) if d is not None]
     in_year = [d for d in reported if d.year >= year] if reported else []
 
     # 3. The earliest date consistent with everything
-    bounds: list[tuple[_dt.date, str]] = [(_dt.date(year, 1, 1), f"1 January {year}")]
-    bounds += [(d + _dt.timedelta(days=1), f"the day after the latest reported day, {d.isoformat()}") for d in reported]
-    bounds += [(d, "a period the page reports on") for d in pinned_floors]
+    bounds: list[tuple[_dt.date, str]] = [(_dt.date(year, 1, 1), f"{year}年1月1日")]
+    bounds += [(d + _dt.timedelta(days=1), f"最晚报道日 {_cn(d)} 的次日") for d in reported]
+    bounds += [(d, "文中报道的时段") for d in pinned_floors]
     date, why = max(bounds, key=lambda b: b[0])
     if in_year:
         latest = max(reported)
-        reasons.append(f"latest reported day {latest.isoformat()}: published the day after at the earliest")
+        reasons.append(f"最晚的报道日是 {_cn(latest)}：最早于次日出版")
         day_factor = 0.9 if crossed else 1.0
         if date > latest + _dt.timedelta(days=1):
-            reasons.append(f"moved to {date.isoformat()}: {why} ends later")
+            reasons.append(f"推后至 {_cn(date)}：{why}结束得更晚")
     elif pinned_floors:
-        reasons.append(f"no day of {year} is reported; the relative phrases put it on or after {date.isoformat()}")
+        reasons.append(f"文中没有报道 {year} 年的具体日子；相对时间的说法表明出版于 {_cn(date)} 或更晚")
         day_factor = 0.6
     else:
-        reasons.append(f"no day or period of {year} is reported: only the year is known (dated {date.isoformat()}, its earliest day)")
+        reasons.append(f"文中没有报道 {year} 年的日子或时段：只知年份（暂记为该年第一天 {_cn(date)}）")
         day_factor = 0.3
-    return DateInference(date, round(year_conf * day_factor, 2), evidence, "; ".join(reasons))
+    return DateInference(date, round(year_conf * day_factor, 2), evidence, "；".join(reasons) + "。")
 
 
 # ---------------------------------------------------------------------------
@@ -470,6 +475,12 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 _PLAIN_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 # libyaml when PyYAML has it: PyYAML's pure-Python scanner costs about 0.3 ms an entry
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+# The overrides file as the public sources page names it (its problems are shown there)
+_ZH_FILE = "版面设定文件"
+_ZH_SETTINGS = {"date": "日期", "newspaper": "报纸", "page_label": "版次"}
+_ZH_IGNORED = "设定未采用"
 
 
 @dataclass(slots=True)
@@ -577,13 +588,15 @@ def _overrides_text(path: Path) -> str | Problem:
     name = path.name
     raw = read_regular(path)
     if isinstance(raw, str):
-        return Problem(name, None, f"{raw}; overrides ignored", fatal=False, kind=raw)
+        return Problem(name, None, f"{raw}; overrides ignored", fatal=False, kind=raw,
+                       zh=f"{reason_zh(raw)}，{_ZH_IGNORED}", zh_file=_ZH_FILE)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return Problem(name, None, f"cannot read: not UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}); overrides ignored",
-                       fatal=False, kind="not UTF-8")
+                       fatal=False, kind="not UTF-8", zh=f"不是 UTF-8 编码（第 {line} 行有无法解码的字节），{_ZH_IGNORED}",
+                       zh_file=_ZH_FILE)
 
 
 def load_overrides(path: Path, known_files: set[str]) -> tuple[dict[str, PageOverride], list[Problem]]:
@@ -611,12 +624,13 @@ def load_overrides(path: Path, known_files: set[str]) -> tuple[dict[str, PageOve
             return {}, [_yaml_problem(name, exc)]
         except Exception as exc:  # noqa: BLE001 — a broken settings file must never stop the build
             return {}, [Problem(name, None, f"cannot be read as YAML ({type(exc).__name__}: {exc}); overrides ignored",
-                                fatal=False, kind="cannot be read as YAML")]
+                                fatal=False, kind="cannot be read as YAML", zh=f"无法解析，{_ZH_IGNORED}", zh_file=_ZH_FILE)]
     if root is None or root.null:
         return {}, []
     if root.shape != "mapping":
         return {}, [Problem(name, root.line, "must map file names to settings; overrides ignored", fatal=False,
-                            kind="must map file names to settings")]
+                            kind="must map file names to settings", zh=f"应逐条写出文件名及其设定，{_ZH_IGNORED}",
+                            zh_file=_ZH_FILE)]
     return reader.overrides, reader.problems
 
 
@@ -629,7 +643,8 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
     context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     if context and context_mark and context_mark.line + 1 != line:
         what += f", {context} from line {context_mark.line + 1}"
-    return Problem(name, line, f"not valid YAML ({what}); overrides ignored", fatal=False, kind="not valid YAML")
+    return Problem(name, line, f"not valid YAML ({what}); overrides ignored", fatal=False, kind="not valid YAML",
+                   zh=f"格式有误，{_ZH_IGNORED}", zh_file=_ZH_FILE)
 
 
 @dataclass
@@ -642,30 +657,33 @@ class _OverridesReader:
     problems: list[Problem] = field(default_factory=list)
     first_line: dict[str, int] = field(default_factory=dict)
 
-    def warn(self, line: int | None, reason: str, kind: str) -> None:
-        self.problems.append(Problem(self.name, line, reason, fatal=False, kind=kind))
+    def warn(self, line: int | None, reason: str, kind: str, zh: str) -> None:
+        self.problems.append(Problem(self.name, line, reason, fatal=False, kind=kind, zh=zh, zh_file=_ZH_FILE))
 
     def add(self, key_node: _Node, value_node: _Node) -> None:
         line = key_node.line
         if key_node.shape != "scalar":
-            self.warn(line, "a file name must be plain text; entry ignored", "a file name must be plain text")
+            self.warn(line, "a file name must be plain text; entry ignored", "a file name must be plain text",
+                      "文件名应为纯文本，此条未采用")
             return
         file = str(key_node.value)
         if file not in self.known_files:
-            hint = ""
+            hint = hint_zh = ""
             base = file.replace("\\", "/").rsplit("/", 1)[-1]
             if base != file and base in self.known_files:
-                hint = f" — write just {base!r}"
-            self.warn(line, f"unknown file {file!r} (not in seeds/){hint}; entry ignored", "unknown file (not in seeds/)")
+                hint, hint_zh = f" — write just {base!r}", f"（只写「{base}」即可）"
+            self.warn(line, f"unknown file {file!r} (not in seeds/){hint}; entry ignored", "unknown file (not in seeds/)",
+                      f"没有名为「{file}」的版面原文{hint_zh}，此条未采用")
             return
         if file in self.first_line:
             self.warn(line, f"{file}: listed twice (first on line {self.first_line[file]}); this later entry wins",
-                      "file listed twice")
+                      "file listed twice", f"「{file}」重复列出（首见第 {self.first_line[file]} 行），以此条为准")
         self.first_line.setdefault(file, line)
         if value_node.null:
             self.overrides[file] = PageOverride()
         elif value_node.shape != "mapping":
-            self.warn(line, f"{file}: settings must be a mapping (date, newspaper, page_label)", "settings must be a mapping")
+            self.warn(line, f"{file}: settings must be a mapping (date, newspaper, page_label)", "settings must be a mapping",
+                      f"「{file}」的设定应逐项写出（日期、报纸、版次）")
         else:
             self.overrides[file] = self._settings(file, value_node)
 
@@ -675,11 +693,12 @@ class _OverridesReader:
             k_line = k_node.line
             key = str(k_node.value) if k_node.shape == "scalar" else f"<a {k_node.shape}>"
             if key not in _SETTINGS:
-                self.warn(k_line, f"{file}: unknown setting {key!r} (use date, newspaper, page_label); ignored", "unknown setting")
+                self.warn(k_line, f"{file}: unknown setting {key!r} (use date, newspaper, page_label); ignored", "unknown setting",
+                          f"「{file}」：未知的设定项「{key}」（可设定日期、报纸、版次），未采用")
                 continue
             if v_node.shape != "scalar":
                 self.warn(v_node.line, f"{file}: {key} must be a single value, not a list or mapping; ignored",
-                          "not a single value")
+                          "not a single value", f"「{file}」：{_ZH_SETTINGS[key]}应为单个值，未采用")
                 continue
             value = str(v_node.value).strip()
             if v_node.null or value == "":
@@ -687,7 +706,8 @@ class _OverridesReader:
             if key == "date":
                 parsed = _safe_iso(value)
                 if parsed is None:
-                    self.warn(k_line, f"{file}: invalid date {value!r} (use YYYY-MM-DD); date ignored", "invalid date")
+                    self.warn(k_line, f"{file}: invalid date {value!r} (use YYYY-MM-DD); date ignored", "invalid date",
+                              f"「{file}」：日期「{value}」无效（应写作年-月-日，如 2021-08-12），未采用")
                 else:
                     override.date = parsed
             else:

@@ -74,10 +74,21 @@ class Problem:
     reason: str
     fatal: bool = True  # fatal: the file is skipped; otherwise: a warning
     kind: str = ""  # the reason without the file or value it names, to count alike problems ("" = the reason)
+    # The public sources page is read by readers and is Chinese-only; ``reason`` (English)
+    # is for the terminal.  ``zh`` is the reason in Chinese, ``zh_file`` how the page names
+    # the file when it is not a page of the paper (pages.yaml: 版面设定文件).
+    zh: str = ""
+    zh_file: str = ""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         return display_name(f"{where}: {self.reason}")
+
+    def page_text(self) -> str:
+        """The problem as the public sources page shows it: in Chinese."""
+        file = self.zh_file or self.file
+        where = f"{file} 第 {self.line} 行" if self.line else file
+        return display_name(f"{where}：{self.zh or self.reason}")
 
 
 def cap_problems(problems: list[Problem], per_kind: int = 10) -> list[Problem]:
@@ -90,9 +101,11 @@ def cap_problems(problems: list[Problem], per_kind: int = 10) -> list[Problem]:
     seen: Counter[tuple[bool, str]] = Counter()
     kept: list[Problem] = []
     files: dict[tuple[bool, str], set[str]] = {}
+    first: dict[tuple[bool, str], Problem] = {}
     for problem in problems:
         key = (problem.fatal, problem.kind or problem.reason)
         seen[key] += 1
+        first.setdefault(key, problem)
         files.setdefault(key, set()).add(problem.file)
         if seen[key] <= per_kind:
             kept.append(problem)
@@ -100,7 +113,9 @@ def cap_problems(problems: list[Problem], per_kind: int = 10) -> list[Problem]:
         if count > per_kind:
             fatal, kind = key
             where = next(iter(files[key])) if len(files[key]) == 1 else "seeds"
-            kept.append(Problem(where, None, f"… and {count - per_kind:,} more of this kind: {kind}", fatal, kind))
+            kept.append(Problem(where, None, f"… and {count - per_kind:,} more of this kind: {kind}", fatal, kind,
+                                zh=f"……另有 {count - per_kind:,} 条同类问题（同上）",
+                                zh_file=first[key].zh_file if len(files[key]) == 1 else "版面原文"))
     return kept
 
 

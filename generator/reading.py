@@ -63,23 +63,26 @@ def decode(name: str, raw: bytes) -> tuple[str, str] | Problem:
     """Decode one file's bytes; return (text, encoding) or the reason it is refused."""
     if not raw.strip():
         what = "empty file" if not raw else "file holds only whitespace"
-        return Problem(name, None, f"{what}: nothing to archive", kind=what)
+        return Problem(name, None, f"{what}: nothing to archive", kind=what,
+                       zh="空文件，没有可收录的内容" if not raw else "文件只有空白，没有可收录的内容")
     utf16 = _UTF16_BOMS.get(raw[:2])
     if utf16 is None and b"\x00" in raw[:8192]:
-        return Problem(name, None, "binary file (contains NUL bytes): not a text page", kind="binary file")
+        return Problem(name, None, "binary file (contains NUL bytes): not a text page", kind="binary file",
+                       zh="二进制文件（含空字节），不是文本版面")
     encoding = ""
     text = ""
     if utf16 is not None:  # UTF-16 is full of NUL bytes: only its BOM tells it from binary
         try:
             text, encoding = raw[2:].decode(utf16), utf16
         except UnicodeDecodeError as exc:
-            return Problem(name, None, f"UTF-16 BOM but invalid UTF-16 ({exc.reason})", kind="invalid UTF-16")
+            return Problem(name, None, f"UTF-16 BOM but invalid UTF-16 ({exc.reason})", kind="invalid UTF-16",
+                           zh="文件标明 UTF-16 编码，但内容无法按此解码")
     elif raw.startswith(b"\xef\xbb\xbf"):
         try:
             text, encoding = raw[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             return Problem(name, _line_of(raw, exc.start + 3), f"UTF-8 BOM but invalid UTF-8 ({exc.reason})",
-                           kind="invalid UTF-8 after a BOM")
+                           kind="invalid UTF-8 after a BOM", zh="文件标明 UTF-8 编码，但内容无法按此解码")
     else:
         errors: list[str] = []
         for enc in ENCODINGS:
@@ -90,13 +93,14 @@ def decode(name: str, raw: bytes) -> tuple[str, str] | Problem:
                 errors.append(f"{enc}: byte {exc.start} (line {_line_of(raw, exc.start)})")
         if not encoding:
             return Problem(name, None, "cannot decode as UTF-8 or GB18030 — " + "; ".join(errors),
-                           kind="cannot decode")
+                           kind="cannot decode", zh="既不是 UTF-8 也不是国标 GB 18030 编码，无法解码")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        return Problem(name, None, "file holds only whitespace: nothing to archive", kind="file holds only whitespace")
+        return Problem(name, None, "file holds only whitespace: nothing to archive", kind="file holds only whitespace",
+                       zh="文件只有空白，没有可收录的内容")
     if _text_ratio(text) < _MIN_TEXT_RATIO:
         return Problem(name, None, f"decoded as {encoding} but mostly control characters: binary or wrong encoding",
-                       kind="mostly control characters")
+                       kind="mostly control characters", zh="解码后大多是控制字符：是二进制文件，或编码有误")
     return text, encoding
 
 
@@ -108,6 +112,26 @@ _FILE_TYPES = ((stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISC
                (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"), (stat.S_ISLNK, "symbolic link"))
 # never follow a link, never wait for a writer; O_NOFOLLOW/O_NONBLOCK are POSIX (0 elsewhere)
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+# Chinese for the reasons read_regular gives (the public sources page shows them)
+_FILE_TYPES_ZH = {"directory": "文件夹", "FIFO": "命名管道", "character device": "字符设备", "block device": "块设备",
+                  "socket": "套接字", "symbolic link": "符号链接", "special file": "特殊文件",
+                  "dangling symbolic link": "指向不存在文件的符号链接", "symbolic link loop": "循环的符号链接"}
+_OS_ERRORS_ZH = {errno.EACCES: "没有读取权限", errno.EPERM: "不允许读取", errno.EIO: "读写错误",
+                 errno.ENOENT: "文件已不存在", errno.EISDIR: "这是文件夹", errno.EFBIG: "文件过大"}
+
+
+def reason_zh(reason: str) -> str:
+    """A reason from ``read_regular``/``not_regular`` in Chinese."""
+    if reason.startswith("not a regular file (") and reason.endswith(")"):
+        what = reason[len("not a regular file ("):-1]
+        return f"不是普通文件（{_FILE_TYPES_ZH.get(what, '特殊文件')}），未读取"
+    if reason.startswith("cannot read: "):
+        strerror = reason[len("cannot read: "):]
+        known = {os.strerror(n): zh for n, zh in _OS_ERRORS_ZH.items()}
+        return f"无法读取（{known.get(strerror, '系统拒绝读取')}）"
+    return "无法读取"
 
 
 def _file_type(mode: int) -> str:
@@ -198,14 +222,17 @@ def read_pages(seeds: Path) -> ReadResult:
     for os_name in page_names(seeds):
         name = display_name(os_name)
         if (first := taken.get(_stem_key(name))) is not None:
-            why = ("differs only in the case of the extension" if first.lower() == name.lower()
+            same_case = first.lower() == name.lower()
+            why = ("differs only in the case of the extension" if same_case
                    else "the same once its unprintable characters are escaped")
+            why_zh = "只是扩展名大小写不同" if same_case else "不可显示的字符转写后相同"
             result.problems.append(Problem(name, None, f"same page name as {first} ({why}); rename one",
-                                           kind="same page name as another file"))
+                                           kind="same page name as another file",
+                                           zh=f"与 {first} 同名（{why_zh}），未收录"))
             continue
         raw = read_regular(seeds / os_name)
         if isinstance(raw, str):
-            result.problems.append(Problem(name, None, raw, kind=raw))
+            result.problems.append(Problem(name, None, raw, kind=raw, zh=reason_zh(raw)))
             continue
         decoded = decode(name, raw)
         if isinstance(decoded, Problem):

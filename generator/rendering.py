@@ -34,6 +34,18 @@ def rule_names() -> dict[str, str]:
     return dict(load_yaml("rules.yaml"))
 
 
+@cache
+def evidence_kind_names() -> dict[str, str]:
+    """Chinese names of the date-evidence kinds (``evidence_kinds`` in dates.yaml)."""
+    return dict(load_yaml("dates.yaml")["evidence_kinds"])
+
+
+@cache
+def encoding_names() -> dict[str, str]:
+    """How the 版面 pages name a source file's encoding (``encodings`` in labels.yaml)."""
+    return dict(load_yaml("labels.yaml")["encodings"])
+
+
 # Rules whose entries only restate the obvious; kept on the article page, left out of
 # the 版面 page's list of removals and flags.
 ROUTINE_RULES = {"credit", "leadin", "photo-credit", "subtitle-dash", "summary-marker", "markdown-markup"}
@@ -50,6 +62,8 @@ def env() -> Environment:
     e.filters["md"] = md_escape_inline
     e.filters["h"] = html_escape
     e.filters["rule"] = lambda rule: rule_names().get(rule, rule)
+    e.filters["evidence_kind"] = lambda kind: evidence_kind_names().get(kind, kind)
+    e.filters["encoding"] = lambda encoding: encoding_names().get(encoding, encoding)
     return e
 
 

@@ -220,7 +220,7 @@ class _Segmenter:
         """Log Markdown markup stripped from a line whose text went to an article field."""
         if not line.markup:
             return
-        entry = LogEntry("removed", "markdown-markup", line.no, line.markup, "Markdown markup of the source removed")
+        entry = LogEntry("removed", "markdown-markup", line.no, line.markup, "原文的排版标记符号已删除")
         (self.current.log if self.current is not None else self.result.furniture).append(entry)
 
     def _log(self, kind: str, rule: str, line: Line, text: str, detail: str = "") -> None:
@@ -280,19 +280,19 @@ class _Segmenter:
         self.in_summary = False
         self.in_sidebar = False
         for no, dash in dashes:
-            article.log.append(LogEntry("removed", "subtitle-dash", no, dash, "the dash that marks a subtitle (副题) is not part of it"))
+            article.log.append(LogEntry("removed", "subtitle-dash", no, dash, "标示副题的破折号，不属于副题"))
         if not_kicker:
             article.body.extend(Paragraph(p.text, p.no) for p in not_kicker)
             article.log.append(LogEntry("moved", "not-a-kicker", not_kicker[0].no, not_kicker[0].text[:40],
-                                        f"{len(not_kicker)} line(s) above the headline: too many or too long for a "
-                                        "kicker (引题, one short line); kept as the start of the body"))
+                                        f"标题上方的 {len(not_kicker)} 行文字过多或过长，不是引题（引题只有短短一行），"
+                                        "作为正文开头保留"))
         for p in parts:
             self._markup(p)
         if self.orphan_captions:
             article.captions.extend(self.orphan_captions)
             for cap in self.orphan_captions:
                 article.log.append(LogEntry("moved", "caption-before-headline", cap.line, cap.text,
-                                            "photo caption printed before the headline, attached to this story"))
+                                            "印在标题之前的图片说明，归入本文"))
             self.orphan_captions = []
         return article
 
@@ -301,7 +301,7 @@ class _Segmenter:
         article.line = line.no
         article.title = ""
         article.log.append(LogEntry("flagged", "no-headline", line.no, line.text[:40],
-                                    "no recognisable headline before this text; title left empty"))
+                                    "这段文字前没有可辨认的标题，标题空缺"))
         return article
 
     def _promote_headline(self, line: Line) -> None:
@@ -317,7 +317,7 @@ class _Segmenter:
             head = Line(no=prev.line, text=prev.text, level=0, gap=0, kind="heading")
             article = self._start_article([head])
             article.log.append(LogEntry("flagged", "headline-by-position", prev.line, prev.text,
-                                        "taken as headline because a lead-in follows it; its shape alone did not say so"))
+                                        "其后紧接电头，故定为标题；仅凭字形无法判断"))
         else:
             self._untitled(line)
 
@@ -335,7 +335,7 @@ class _Segmenter:
             self.orphan_captions.append(cap)
         else:
             self.current.captions.append(cap)
-            self._log("moved", "caption", line, cap.text, "photo caption taken out of the running text")
+            self._log("moved", "caption", line, cap.text, "图片说明，移出正文")
         self._markup(line)
         if line.credit:
             self._caption_credit_log(line, line.leadin)
@@ -346,17 +346,17 @@ class _Segmenter:
         text = text or line.text
         if self.current is not None and not self.after_column_header:
             self.current.credit_lines.append(text)
-            self._log("moved", "photo-credit", line, text, "photo credit, moved to the credits")
+            self._log("moved", "photo-credit", line, text, "摄影署名，移入署名栏")
         else:
             self.result.furniture.append(LogEntry("removed", "photo-credit", line.no, text,
-                                                  "photo credit printed before its story; photographer recorded"))
+                                                  "摄影署名印在所属文章之前；摄影者已记录"))
 
     def _page_credit(self, line: Line, credit: PageCredit, text: str = "") -> None:
         for name in credit.photographers:
             if name not in self.result.page_photographers:
                 self.result.page_photographers.append(name)
         self.result.furniture.append(LogEntry("removed", "page-photo-credit", line.no, text or line.text,
-                                              "credit for every picture on the page without its own credit"))
+                                              "本版所有未单独署名图片的摄影署名"))
 
     # -- the pass ----------------------------------------------------------
     def _headline_run(self, i: int) -> tuple[list[Line], list[Line], int]:
@@ -427,12 +427,12 @@ class _Segmenter:
             line = lines[i]
             kind = line.kind
             if kind in ("column", "sidebar"):
-                self._furniture(line, "column-header", f"column header 「{line.column}」")
+                self._furniture(line, "column-header", f"栏目名「{line.column}」")
                 if kind == "sidebar" and self.current is not None:
                     self.in_sidebar = True
                     self.in_summary = False
                     self.current.log.append(LogEntry("moved", "sidebar", line.no, line.text,
-                                                     f"「{line.column}」 box kept with this story as a sidebar"))
+                                                     f"「{line.column}」框作为本文附栏保留"))
                 else:
                     self.column = line.column
                     self.after_column_header = True
@@ -477,7 +477,7 @@ class _Segmenter:
                     self._untitled(line)
                 self.in_summary = True
                 self.current.log.append(LogEntry("removed", "summary-marker", line.no, line.text[: len(line.text) - len(line.rest)].strip(),
-                                                 "summary box marker; the text after it is the summary"))  # type: ignore[union-attr]
+                                                 "核心提示框的标记；其后文字为核心提示"))  # type: ignore[union-attr]
                 self._markup(line)
                 if line.rest:
                     self.current.summary.append(Paragraph(line.rest, line.no))  # type: ignore[union-attr]
@@ -493,7 +493,7 @@ class _Segmenter:
                 self._markup(line)
                 self._add_people(line.credit or Credit(), art)
                 art.credit_lines.append(line.leadin)
-                self._log("moved", "leadin", line, line.leadin, "lead-in/byline at the start of the story, moved to the credits")
+                self._log("moved", "leadin", line, line.leadin, "文章开头的电头或署名，移入署名栏")
                 if line.rest:
                     self._body(line, line.rest)
                 i += 1
@@ -510,7 +510,7 @@ class _Segmenter:
             else:
                 for cap in self.orphan_captions:
                     self.result.furniture.append(LogEntry("flagged", "caption-without-story", cap.line, cap.text,
-                                                          "photo caption on a page with no story"))
+                                                          "本版没有文章，图片说明无所属"))
         return self.result
 
     def _section_headings(self, parts: list[Line]) -> None:
@@ -527,7 +527,7 @@ class _Segmenter:
                 continue
             text = f"{pending_number} {p.text}" if pending_number else p.text
             if pending_number:
-                self._log("joined", "section-number", p, pending_number, "section number printed on its own line joined to its heading")
+                self._log("joined", "section-number", p, pending_number, "单独成行的小标题序号，并入小标题")
             pending_number = ""
             self.current.body.append(Paragraph(text=text, line=p.no, heading=True))
         if pending_number:
@@ -539,15 +539,15 @@ class _Segmenter:
         if self.current is None:
             # a credit before any story: hold it for the first story on the page
             self.orphan_photographers.extend(credit.photographers)
-            self._furniture(line, "credit-before-story", "credit printed before the first headline")
+            self._furniture(line, "credit-before-story", "印在第一个标题之前的署名")
             return
         art = self.current
         self._markup(line)
         start = not art.body and not art.summary and not self.closed
         self._add_people(credit, art)
         art.credit_lines.append(line.text)
-        where = "byline under the headline" if start else "closing credit"
-        self._log("moved", "credit", line, line.text, f"{where}, moved to the credits")
+        where = "标题下的署名" if start else "文末署名"
+        self._log("moved", "credit", line, line.text, f"{where}，移入署名栏")
         if not start:
             self.closed = True
             self.in_summary = False
@@ -599,5 +599,5 @@ def _settle_summaries(result: PageLayout) -> None:
             art.summary = art.summary[:1]
             art.body[0:0] = moved
             art.log.append(LogEntry("moved", "summary-extent", moved[0].line, moved[0].text[:30],
-                                    f"{len(moved)} paragraph(s) after the summary marker moved to the body: "
-                                    "the story has no section headings to end the summary box"))
+                                    f"核心提示标记之后的 {len(moved)} 段移入正文："
+                                    "本文没有小标题来结束核心提示框"))

@@ -137,7 +137,7 @@ def test_utf16_with_bom_is_decoded_and_nul_bytes_without_it_stay_binary(tmp_path
     assert "skipped: odd.txt: UTF-16 BOM but invalid UTF-16 (truncated data)" in out
     assert sorted(_titles(docs)) == ["大端编码标题", "小端编码标题", "测试新闻标题"]
     pages = "".join(p.read_text("utf-8") for p in (docs / "sources").glob("*.md"))  # the 原文件 notes
-    assert "utf-16-le" in pages and "utf-16-be" in pages
+    assert "UTF-16（小端序）" in pages and "UTF-16（大端序）" in pages
 
 
 # --- 5./6. file names: bytes that are not UTF-8, control characters ------------------------------
@@ -210,7 +210,7 @@ def test_pages_yaml_folder_error_does_not_publish_the_build_path(tmp_path: Path)
     (seeds / "pages.yaml").mkdir()
     out, docs = _generate(seeds)  # checks every docs file for the absolute path
     assert str(tmp_path) not in out, out
-    assert "pages.yaml: not a regular file (directory); overrides ignored" in (docs / "sources" / "index.md").read_text("utf-8")
+    assert "版面设定文件：不是普通文件（文件夹），未读取，设定未采用" in (docs / "sources" / "index.md").read_text("utf-8")
 
 
 def test_pages_yaml_anchors_deep_nesting_and_alias_bombs(tmp_path: Path) -> None:
