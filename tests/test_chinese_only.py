@@ -27,7 +27,7 @@ from conftest import ROOT, build_site
 from generator import reading
 
 LATIN = re.compile(r"[A-Za-z]{2,}")
-URL = re.compile(r"(?:https?|file)://\S+|www\.\S+")
+URL = re.compile(r"(?:https?|file)://\S+|www\.\S+|\b[\w/.-]+\.html(?:#\S*)?")  # also a page's path (permalink)
 # Standard names a Chinese reader meets in Chinese text as they are:
 #   JSON — the open-data file format (home page: 结构化目录（JSON）);
 #   UTF, GB — encoding standards (UTF-8, UTF-16, 国标 GB 18030) on the 版面 pages.
