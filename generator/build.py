@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 
 from .cleaning import clean_page
 from .columns import column_pages
-from .config import DATA_DIR, newspaper
+from .config import PACKAGE_DIR, newspaper, profile, use_profile
 from .conservation import Balance, balance
 from .entity_pages import entity_pages
 from .errors import BuildError, SettingsError
@@ -38,7 +38,6 @@ from .timeline import neighbours, timeline_pages
 from .workers import init_worker
 
 PAGES_PER_WORKER = 40  # below this many pages per core, starting processes costs more than it saves
-PACKAGE_DIR = DATA_DIR.parent
 ASSETS_DIR = PACKAGE_DIR / "assets"
 # Material's own search worker and lunr (1.2 MB): the archive's search replaces them
 UNUSED_THEME_FILES = ("assets/javascripts/workers", "assets/javascripts/lunr")
@@ -138,6 +137,13 @@ def process_page(page: SourcePage, override_date: _dt.date | None) -> _PageWork:
     return work
 
 
+def _init_page_worker(parent: int, profile_folder: Path) -> None:
+    """A page worker dies with the build and reads the build's profile (a forked one
+    already has it; a spawned one loads it)."""
+    init_worker(parent)
+    use_profile(profile_folder)
+
+
 def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], progress: Progress) -> list[_PageWork]:
     """Run ``process_page`` over all pages, on every core when there are enough pages."""
     workers = min(os.cpu_count() or 1, max(1, len(pages) // PAGES_PER_WORKER))
@@ -149,7 +155,7 @@ def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], progress
         return out
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_page_worker, initargs=(os.getpid(), profile().path))
     try:
         out = []
         for n, work in enumerate(pool.map(process_page, pages, dates, chunksize=8), 1):
@@ -293,11 +299,14 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
 def prepare(seeds: Path, progress: Progress = _silent) -> tuple[Archive, dict[str, bytes]]:
     if not seeds.is_dir():
         raise SettingsError(f"seeds folder not found: {seeds}")
-    newspaper()  # the editor's settings are checked before any page is read
     archive = collect(seeds, progress)
     if not archive.pages:
         reasons = "; ".join(str(p) for p in archive.problems) or "no *.txt files"
         raise BuildError(f"nothing to build from {seeds}: {reasons}")
+    if all(r.failed for r in archive.pages):
+        first = next((str(p) for p in archive.problems if "could not be segmented" in p.reason), "")
+        raise BuildError(f"nothing to build from {seeds}: none of the {len(archive.pages)} page(s) could be segmented"
+                         + (f" (first: {first})" if first else ""))
     return archive, render_tree(archive)
 
 
@@ -323,9 +332,12 @@ def _outputs(seeds: Path, outputs: dict[str, Path], config_file: Path | None, no
         yield
 
 
-def generate(seeds: Path, docs: Path, progress: Progress = _silent, notice: Notice = _silent_notice) -> GenerateReport:
-    """Write docs_src/ only (for ``mkdocs serve``), swapped in whole."""
+def generate(seeds: Path, docs: Path, progress: Progress = _silent, notice: Notice = _silent_notice,
+             profile: Path | None = None) -> GenerateReport:
+    """Write docs_src/ only (for ``mkdocs serve``), swapped in whole.  ``profile``: the
+    newspaper's settings folder (default: generator/profiles/jinzhou/), checked first."""
     started = time.perf_counter()
+    use_profile(profile)  # every settings file is checked before anything is read or touched
     with _outputs(seeds, {"docs": docs}, None, notice):
         archive, files = prepare(seeds, progress)
         staged = stage_tree(files, docs)
@@ -337,13 +349,14 @@ def generate(seeds: Path, docs: Path, progress: Progress = _silent, notice: Noti
 
 
 def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Progress = _silent,
-          notice: Notice = _silent_notice) -> tuple[GenerateReport, float]:
+          notice: Notice = _silent_notice, profile: Path | None = None) -> tuple[GenerateReport, float]:
     """Generate and build the site; on any failure docs_src/ and site/ stay as they were.
 
     The new docs tree is staged complete beside docs_src/, MkDocs builds it into a
     staged site beside site/, and only then are both swapped in (``output.commit``).
     """
     started = time.perf_counter()
+    use_profile(profile)  # every settings file is checked before anything is read or touched
     with _outputs(seeds, {"docs": docs, "site": site}, config_file, notice):
         archive, files = prepare(seeds, progress)
         generated = time.perf_counter() - started

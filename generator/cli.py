@@ -86,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of raw page files (*.txt) and optional pages.yaml [seeds]")
         p.add_argument("--docs", type=Path, default=Path("docs_src"), help="where to write the Markdown tree [docs_src]")
+        p.add_argument("--profile", type=Path, default=None, metavar="PATH",
+                       help="the newspaper's settings folder [generator/profiles/jinzhou] (README: Settings reference)")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
         p.add_argument("--debug", action="store_true", help="show the traceback of an error instead of one line")
 
@@ -128,12 +130,12 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         if args.command == "generate":
-            _summary(generate(args.seeds, args.docs, progress, notice))
+            _summary(generate(args.seeds, args.docs, progress, notice, args.profile))
             return 0
         if not args.config.is_file():
             raise SettingsError(f"{args.config}: MkDocs configuration not found (use --config)")
         logging.basicConfig(level=logging.WARNING, format="mkdocs: %(levelname)s %(message)s")
-        report, mk_seconds = build(args.seeds, args.docs, args.site, args.config, progress, notice)
+        report, mk_seconds = build(args.seeds, args.docs, args.site, args.config, progress, notice, args.profile)
     finally:
         progress.close()
     _summary(report)

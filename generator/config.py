@@ -1,23 +1,514 @@
-"""Loading the editable vocabularies in ``generator/data/*.yaml``.
+"""The newspaper profile: every settings file of one newspaper, loaded and checked.
 
-The rules live in code; the words they look for live in YAML so an editor can
-extend them without touching Python.
+A profile is a folder (``generator/profiles/jinzhou/`` by default, another with
+``--profile PATH``) holding what belongs to one newspaper: its name and root place
+(``newspaper.yaml``), the gazetteer of that place, the layout vocabulary, credit
+roles, date vocabulary, topics, organisations and extra places.  The rules live in
+code; the words they look for live in the profile, so an editor can extend them — or
+archive another paper — without touching Python.
+
+Every file is checked when the profile is loaded (``use_profile``, once per build,
+before any page is read) against a pydantic model with ``extra="forbid"`` and strict
+types, then cross-checked (a ``parent`` must name a place).  A mistake is one
+:class:`SettingsError` line, ``file:line: what is wrong`` (exit status 2), with a
+near-miss suggestion for a misspelt key.
+
+``generator/data/`` keeps the generator's own wording (rule names, encodings, the
+editor's notes at damage): it is keyed by ids in the code, the same for every paper.
+
+Module state: the active profile and the caches built from it (``layout()``, the
+entity index, …).  ``use_profile`` clears those caches whenever the profile it loads
+differs from the active one, so two builds with different profiles in one process
+each see their own data.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
+import json
+import sys
+import types
+import typing
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+from typing import Annotated, Any, Callable, Literal, Optional
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from .errors import SettingsError
 
-DATA_DIR = Path(__file__).parent / "data"
+PACKAGE_DIR = Path(__file__).parent
+DATA_DIR = PACKAGE_DIR / "data"  # the generator's own wording, the same for every newspaper
+PROFILES_DIR = PACKAGE_DIR / "profiles"
+DEFAULT_PROFILE = PROFILES_DIR / "jinzhou"
 
 
-def load_yaml(name: str) -> object:
+# ---------------------------------------------------------------------------
+# the schemas (README: "Settings reference")
+# ---------------------------------------------------------------------------
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+Text = Annotated[str, Field(min_length=1)]
+Words = Optional[list[Text]]  # a list of words; empty (None) allowed
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value.strip():
+        raise ValueError("must be one line")
+    return " ".join(value.split())
+
+
+class NewspaperFile(_Strict):
+    name: Text
+    default_page_label: Optional[str]
+    site_title: Text
+    root_place: Text
+    gazetteer: Text
+
+
+class Column(_Strict):
+    sidebar: bool = False
+
+
+class LayoutFile(_Strict):
+    columns: Optional[dict[Text, Optional[Column]]]
+    summary_markers: list[Text]
+    leadins: list[Text]
+    roles: list[Text]
+    credit_actions: dict[Text, list[Literal["author", "photographer"]]]
+    fragment_final_chars: str
+    max_headline_chars: Annotated[int, Field(ge=1)]
+    max_caption_chars: Annotated[int, Field(ge=1)]
+    caption_gap: Annotated[int, Field(ge=1)]
+    reduplications: list[Text]
+    min_duplicate_chars: Annotated[int, Field(ge=1)]
+
+
+YearSpan = Annotated[list[int], Field(min_length=2, max_length=2)]
+MonthDay = Annotated[list[Annotated[int, Field(ge=1, le=31)]], Field(min_length=2, max_length=2)]
+
+
+class DatesFile(_Strict):
+    plan_periods: dict[Text, YearSpan]
+    period_done_words: list[Text]
+    period_done_verbs: list[Text]
+    period_plan_words: list[Text]
+    era_markers: dict[Text, int]
+    present_cues: list[Text]
+    recalled_cues: list[Text]
+    period_phrases: dict[Text, MonthDay]
+    relative_years: dict[Text, int]
+    noted_phrases: dict[Text, str]
+    evidence_kinds: dict[Text, Text]
+    future_markers: list[Text]
+
+
+class ExtraPlace(_Strict):
+    parent: Optional[Text] = None  # the root place when left out
+    aliases: Words = None
+
+
+class PlacesExtraFile(_Strict):
+    zones: Optional[dict[Text, Optional[ExtraPlace]]] = None
+    named: Optional[dict[Text, Optional[ExtraPlace]]] = None
+    short_forms: Optional[dict[Text, Text]] = None
+    aliases: Optional[dict[Text, Words]] = None
+    not_places: Words = None
+    short_name_stop: Words = None
+
+
+class Topic(_Strict):
+    aliases: Words = None
+    description: Optional[str] = None
+
+
+class TopicsFile(RootModel[Optional[dict[Text, Optional[Topic]]]]):
+    model_config = ConfigDict(strict=True)
+
+
+class OrganizationsFile(_Strict):
+    company_suffixes: Words = None
+    suffixes: Words = None
+    government_suffixes: Words = None
+    prefixes: Words = None
+    abbreviations: Optional[dict[Text, Text]] = None
+    expand_prefixes: Optional[dict[Text, Text]] = None
+    aliases: Optional[dict[Text, Words]] = None
+    not_organizations: Words = None
+    not_organization_endings: Words = None
+    not_organization_followed_by: Words = None
+    use_jieba_dictionary: bool = True
+    surname_readings: Optional[dict[Text, Text]] = None
+
+
+class GazetteerRow(_Strict):
+    name: Text
+    level: Literal["city", "county", "town", "village"]
+    path: Annotated[list[Text], Field(min_length=1)]
+    code: Optional[str] = None
+    nbs_code: Optional[str] = None
+
+
+class GazetteerFile(RootModel[list[GazetteerRow]]):
+    model_config = ConfigDict(strict=True)
+
+
+# file name in the profile → its schema; newspaper.yaml first (it names the gazetteer)
+PROFILE_FILES: dict[str, type[BaseModel]] = {
+    "newspaper.yaml": NewspaperFile,
+    "layout.yaml": LayoutFile,
+    "dates.yaml": DatesFile,
+    "places_extra.yaml": PlacesExtraFile,
+    "topics.yaml": TopicsFile,
+    "organizations.yaml": OrganizationsFile,
+}
+
+
+# ---------------------------------------------------------------------------
+# reading a file and saying where a mistake is
+# ---------------------------------------------------------------------------
+def _shown(path: Path) -> str:
+    """The file's path as an editor types it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SettingsError(f"{_shown(path)}: settings file not found ({what}); "
+                            "every profile holds it: copy it from generator/profiles/jinzhou/") from None
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{_shown(path)}: not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise SettingsError(f"{_shown(path)}: cannot read the settings file ({exc.strerror or exc})") from None
+
+
+def _parse(path: Path, text: str) -> Any:
+    try:
+        if path.suffix == ".json":
+            return json.loads(text)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"{_shown(path)}:{exc.lineno}: not valid JSON ({exc.msg}); fix the file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SettingsError(f"{_shown(path)}{line}: not valid YAML ({problem}); fix the file") from None
+
+
+def _line_map(text: str) -> dict[tuple[str, ...], int]:
+    """Where each key and list item starts (1-based), by its path of keys/indices.
+
+    Only built when there is a mistake to report (``yaml.compose`` keeps the marks;
+    JSON is YAML too)."""
+    lines: dict[tuple[str, ...], int] = {(): 1}
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return lines
+    stack: list[tuple[yaml.Node, tuple[str, ...]]] = [(root, ())] if root is not None else []
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                here = at + (str(key.value),)
+                lines.setdefault(here, key.start_mark.line + 1)
+                stack.append((value, here))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                here = at + (str(i),)
+                lines.setdefault(here, item.start_mark.line + 1)
+                stack.append((item, here))
+    return lines
+
+
+def _line_of(lines: dict[tuple[str, ...], int], loc: tuple) -> int:
+    at = tuple(str(p) for p in loc)
+    while at not in lines:
+        at = at[:-1]
+    return lines[at]
+
+
+def _unwrap(tp: Any) -> Any:
+    """``Optional[Annotated[X, …]]`` → ``X``."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+def _keys_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys the schema allows in the mapping at ``loc`` (for a near-miss hint)."""
+    tp: Any = model
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, RootModel):
+            tp = _unwrap(tp.model_fields["root"].annotation)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(str(part))
+            if field is None:
+                return []
+            tp = field.annotation
+        elif typing.get_origin(tp) in (dict, list):
+            tp = typing.get_args(tp)[-1]
+        else:
+            return []
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel) and not issubclass(tp, RootModel):
+        return list(tp.model_fields)
+    return []
+
+
+_TYPE_WORDS = {"str": "text", "int": "a whole number", "bool": "true or false", "list": "a list ([a, b])",
+               "dict": "a mapping (key: value)", "NoneType": "empty", "float": "a number"}
+
+
+def _what_is(value: Any) -> str:
+    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return f"{_TYPE_WORDS.get(type(value).__name__, type(value).__name__)} ({shown[:40]})"
+
+
+def _describe(model: type[BaseModel], error: dict) -> str:
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))  # drop union branch tags
+    key = ".".join(str(p) for p in loc) or "the file"
+    kind, value = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        known = _keys_at(model, loc[:-1])
+        near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f"did you mean {near[0]!r}?" if near else f"use {', '.join(known)}"
+        return f"unknown key {str(loc[-1])!r} ({hint})"
+    if kind == "missing":
+        return f"missing key {key!r}"
+    if kind == "string_type":
+        return f"key {key!r} must be text, not {_what_is(value)}; quote it"
+    if kind in ("int_type", "int_from_float", "int_parsing"):
+        return f"key {key!r} must be a whole number, not {_what_is(value)}"
+    if kind == "bool_type":
+        return f"key {key!r} must be true or false, not {_what_is(value)}"
+    if kind == "list_type":
+        return f"key {key!r} must be a list ([a, b]), not {_what_is(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{'key ' + repr(key) if loc else 'the file'} must be a mapping (key: value), not {_what_is(value)}"
+    if kind == "literal_error":
+        return f"key {key!r}: {value!r} is not one of {error['ctx']['expected']}"
+    if kind == "string_too_short":
+        return f"key {key!r} must not be empty"
+    if kind in ("too_short", "too_long"):
+        return f"key {key!r} {error['msg'].lower()}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"key {key!r} {error['msg'].lower()}, not {value!r}"
+    return f"key {key!r}: {error['msg']}"
+
+
+class _Checked:
+    """One settings file: its data (as read) and where to report a mistake in it."""
+
+    def __init__(self, path: Path, text: str, data: Any):
+        self.path, self.text, self.data = path, text, data
+        self._lines: dict[tuple[str, ...], int] | None = None
+
+    def fail(self, loc: tuple, what: str, more: int = 0) -> SettingsError:
+        if self._lines is None:
+            self._lines = _line_map(self.text)
+        extra = f" (and {more} more mistake(s) in this file)" if more else ""
+        return SettingsError(f"{_shown(self.path)}:{_line_of(self._lines, loc)}: {what}{extra}")
+
+
+def _check_file(path: Path, model: type[BaseModel], what: str) -> tuple[_Checked, BaseModel]:
+    text = _read_text(path, what)
+    checked = _Checked(path, text, _parse(path, text))
+    data = checked.data
+    if data is None and model is not NewspaperFile:
+        data = [] if model is GazetteerFile else {}
+        checked.data = data
+    try:
+        return checked, model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        # a misspelt key is also a missing one: name the misspelling (with its near miss) first
+        first = min(errors, key=lambda e: e["type"] != "extra_forbidden")
+        raise checked.fail(first["loc"], _describe(model, first), len(errors) - 1) from None
+
+
+# ---------------------------------------------------------------------------
+# the profile
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Newspaper:
+    """Archive-wide defaults for naming a 版面: ``<name> <date> <default_page_label>``,
+    and the place the archive is about."""
+
+    name: str
+    default_page_label: str
+    site_title: str
+    root_place: str = ""
+    gazetteer: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Profile:
+    path: Path  # the folder, resolved
+    newspaper: Newspaper
+    data: dict[str, Any]  # file name → its data as read (checked), e.g. data["layout.yaml"]["roles"]
+    gazetteer: list[dict[str, Any]]
+
+    def same_as(self, other: "Profile | None") -> bool:
+        return (other is not None and other.path == self.path and other.newspaper == self.newspaper
+                and other.data == self.data and other.gazetteer == self.gazetteer)
+
+
+_WHAT = {
+    "newspaper.yaml": "the newspaper's name, root place and gazetteer",
+    "layout.yaml": "columns, summary markers, credit roles",
+    "dates.yaml": "the date vocabulary",
+    "places_extra.yaml": "places the gazetteer lacks",
+    "topics.yaml": "topics",
+    "organizations.yaml": "organisations",
+}
+
+
+def load_profile(folder: Path | str | None = None) -> Profile:
+    """Read and check every settings file of the profile in ``folder``; any mistake is
+    one ``SettingsError`` line ``file:line: what is wrong`` (exit status 2)."""
+    folder = Path(folder) if folder is not None else DEFAULT_PROFILE
+    if not folder.is_dir():
+        raise SettingsError(f"{_shown(folder)}: profile folder not found (use --profile with a folder like "
+                            "generator/profiles/jinzhou/)")
+    folder = folder.resolve()
+    checked: dict[str, _Checked] = {}
+    models: dict[str, Any] = {}
+    for name, model in PROFILE_FILES.items():
+        checked[name], models[name] = _check_file(folder / name, model, _WHAT[name])
+    paper_file = checked["newspaper.yaml"]
+    paper: NewspaperFile = models["newspaper.yaml"]
+    values = {}
+    for key in ("name", "default_page_label", "site_title", "root_place", "gazetteer"):
+        try:
+            values[key] = _one_line(getattr(paper, key) or "")
+        except ValueError as exc:
+            raise paper_file.fail((key,), f"key {key!r} {exc}") from None
+    gazetteer_path = folder / values["gazetteer"]
+    if Path(values["gazetteer"]).name != values["gazetteer"]:
+        raise paper_file.fail(("gazetteer",), f"key 'gazetteer' must name a file of the profile folder, not a path "
+                              f"({values['gazetteer']!r})")
+    gaz_checked, _ = _check_file(gazetteer_path, GazetteerFile, f"the gazetteer newspaper.yaml names")
+    rows: list[dict[str, Any]] = gaz_checked.data
+    _check_gazetteer(gaz_checked, rows, values["root_place"], paper_file)
+    _check_places_extra(checked["places_extra.yaml"], rows, values["root_place"])
+    return Profile(folder, Newspaper(**values), {name: c.data for name, c in checked.items()}, rows)
+
+
+def _check_gazetteer(checked: _Checked, rows: list[dict], root: str, paper_file: _Checked) -> None:
+    for i, row in enumerate(rows):
+        if row["path"][-1] != row["name"]:
+            raise checked.fail((i, "path"), f"path must end with the place's name {row['name']!r}")
+        if row["path"][0] != root:
+            raise checked.fail((i, "path"), f"path must start with the root place {root!r} (root_place in newspaper.yaml)")
+    if not any(row["path"] == [root] for row in rows):
+        raise paper_file.fail(("root_place",), f"root place {root!r} is not a row of the gazetteer {checked.path.name} "
+                              f"(a row with path [{root}])")
+
+
+def _check_places_extra(checked: _Checked, rows: list[dict], root: str) -> None:
+    """Every ``parent``, short form target and alias target names one place."""
+    from .entities import _ETHNIC  # the same surfaces the entity index knows
+
+    data = checked.data or {}
+    keys = {"/".join(r["path"][1:]) or root for r in rows}
+    surfaces: dict[str, list[int]] = {}  # printed name → depths of the places it names
+    for r in rows:
+        for surface in {r["name"], _ETHNIC.sub("", r["name"])}:
+            surfaces.setdefault(surface, []).append(len(r["path"]))
+
+    def resolve(name: str, loc: tuple) -> int:
+        if name in keys:
+            return name.count("/") + 2 if name != root else 1
+        depths = surfaces.get(name)
+        if not depths:
+            near = difflib.get_close_matches(name, list(surfaces), n=1, cutoff=0.6)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise checked.fail(loc, f"{name!r} names no place of the gazetteer or of this file{hint}")
+        if len(depths) > 1 and len(set(depths)) != len(depths):
+            raise checked.fail(loc, f"{name!r} names {len(depths)} places; write its path below {root} (义县/九道岭镇)")
+        return min(depths)
+
+    for group in ("zones", "named"):
+        for name, spec in (data.get(group) or {}).items():
+            spec = spec or {}
+            depth = resolve(spec.get("parent") or root, (group, name, "parent") if spec.get("parent") else (group, name))
+            for surface in {name} | set(spec.get("aliases") or []):
+                surfaces.setdefault(surface, []).append(depth + 1)
+    for short, full in (data.get("short_forms") or {}).items():
+        resolve(full, ("short_forms", short))
+    for full in (data.get("aliases") or {}):
+        resolve(full, ("aliases", full))
+
+
+# ---------------------------------------------------------------------------
+# the active profile and the caches built from it
+# ---------------------------------------------------------------------------
+_active: Profile | None = None
+_caches: list[Callable[[], None]] = []  # cache_clear of every function whose result depends on the profile
+
+
+def profile_cache(fn: Callable) -> Callable:
+    """``functools.cache``, cleared when another profile becomes active."""
+    cached = functools.cache(fn)
+    _caches.append(cached.cache_clear)
+    return cached
+
+
+def on_profile_change(clear: Callable[[], None]) -> None:
+    """Call ``clear`` (a ``cache_clear``) whenever another profile becomes active."""
+    _caches.append(clear)
+
+
+def _clear_caches() -> None:
+    for clear in _caches:
+        clear()
+    search = sys.modules.get("generator.search")  # the search tokenizer knows the archive's names
+    tokenizer = getattr(search, "_tokenizer", None)
+    if hasattr(tokenizer, "cache_clear"):
+        tokenizer.cache_clear()
+
+
+def use_profile(folder: Path | str | None = None) -> Profile:
+    """Load and check the profile in ``folder`` (the 锦州 profile by default) and make it
+    the active one: called once per build, before any page is read."""
+    global _active
+    loaded = load_profile(folder)
+    if not loaded.same_as(_active):
+        _clear_caches()
+        _active = loaded
+    return _active
+
+
+def profile() -> Profile:
+    """The active profile (the default one until ``use_profile`` says otherwise)."""
+    return _active if _active is not None else use_profile()
+
+
+def load_yaml(name: str) -> Any:
+    """A settings file's data: from the active profile, or the generator's own wording
+    in ``generator/data/`` (rules.yaml, labels.yaml, notes.yaml)."""
+    if name in PROFILE_FILES:
+        return profile().data[name]
     with open(DATA_DIR / name, encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
@@ -42,7 +533,7 @@ class Layout:
     min_duplicate_chars: int
 
 
-@cache
+@profile_cache
 def layout() -> Layout:
     data = load_yaml("layout.yaml")
     columns = data["columns"] or {}
@@ -62,72 +553,11 @@ def layout() -> Layout:
     )
 
 
-# ---------------------------------------------------------------------------
-# the editor's settings: generator/data/newspaper.yaml
-# ---------------------------------------------------------------------------
-NEWSPAPER_FILE = DATA_DIR / "newspaper.yaml"
-
-
-@dataclass(frozen=True)
-class Newspaper:
-    """Archive-wide defaults for naming a 版面: ``<name> <date> <default_page_label>``."""
-
-    name: str
-    default_page_label: str
-    site_title: str
-
-
-# key → (required, may be empty)
-_NEWSPAPER_KEYS = {"name": (True, False), "default_page_label": (True, True), "site_title": (True, False)}
-
-
-def _shown(path: Path) -> str:
-    """The file's path as an editor types it: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
-
-
-def load_newspaper(path: Path = NEWSPAPER_FILE) -> Newspaper:
-    """Read and check the settings file; any mistake is one ``SettingsError`` line
-    naming the file and the key (exit status 2, nothing touched)."""
-    where = _shown(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SettingsError(f"{where}: settings file not found (it names the newspaper: keys {', '.join(_NEWSPAPER_KEYS)})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{where}: cannot read the settings file ({exc})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SettingsError(f"{where}{line}: not valid YAML ({problem}); fix the file") from None
-    if not isinstance(data, dict):
-        raise SettingsError(f"{where}: expected 'key: value' lines ({', '.join(_NEWSPAPER_KEYS)}), found {type(data).__name__}")
-    values: dict[str, str] = {}
-    for key, value in data.items():
-        if key not in _NEWSPAPER_KEYS:
-            raise SettingsError(f"{where}: unknown key {str(key)!r} (use {', '.join(_NEWSPAPER_KEYS)})")
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            raise SettingsError(f"{where}: key {key!r} must be text, not {type(value).__name__} ({value!r}); quote it")
-        if "\n" in value.strip():
-            raise SettingsError(f"{where}: key {key!r} must be one line")
-        values[key] = " ".join(value.split())
-    for key, (required, may_be_empty) in _NEWSPAPER_KEYS.items():
-        if required and key not in values:
-            raise SettingsError(f"{where}: missing key {key!r}")
-        if not may_be_empty and not values[key]:
-            raise SettingsError(f"{where}: key {key!r} must not be empty")
-    return Newspaper(**values)
-
-
-@cache
 def newspaper() -> Newspaper:
-    """The settings of ``generator/data/newspaper.yaml``, read once per process."""
-    return load_newspaper()
+    """The active profile's ``newspaper.yaml``."""
+    return profile().newspaper
+
+
+def root_place() -> str:
+    """The place the archive is about (``root_place`` in newspaper.yaml): 锦州市."""
+    return profile().newspaper.root_place

@@ -42,7 +42,7 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
-from .config import load_yaml
+from .config import load_yaml, profile_cache
 from .model import Problem
 from .reading import read_regular, reason_zh
 
@@ -89,9 +89,9 @@ class PageOverride:
     page_label: str | None = None
 
 
-@cache
+@profile_cache
 def vocabulary() -> dict[str, Any]:
-    """The editable vocabulary in ``generator/data/dates.yaml`` (loaded once)."""
+    """The editable vocabulary in the profile's ``dates.yaml`` (loaded once per profile)."""
     data: dict[str, Any] = load_yaml("dates.yaml")  # type: ignore[assignment]
     return data
 

@@ -32,7 +32,6 @@ not guessed.  锦州市 is the root: never listed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -41,10 +40,9 @@ from typing import Iterable
 
 from pypinyin import Style, lazy_pinyin
 
-from .config import DATA_DIR, load_yaml
+from .config import load_yaml, on_profile_change, profile, profile_cache, root_place
 from .metadata import bounded_slug
 
-ROOT_PLACE = "锦州市"
 KINDS = ("place", "topic", "organization", "person")
 _ETHNIC = re.compile(r"(?:满族|蒙古族|回族|朝鲜族|锡伯族)(?=(?:乡|镇)$)")
 _TOWN_SUFFIXES = ("街道", "镇", "乡")
@@ -78,7 +76,7 @@ class Place:
 
     @property
     def parent_key(self) -> str:
-        return "/".join(self.path[1:-1]) if len(self.path) > 2 else (ROOT_PLACE if len(self.path) == 2 else "")
+        return "/".join(self.path[1:-1]) if len(self.path) > 2 else (self.path[0] if len(self.path) == 2 else "")
 
     @property
     def parent(self) -> str:
@@ -205,7 +203,7 @@ def _name_like(core: str) -> bool:
 # ---------------------------------------------------------------------------
 # pinyin: slugs and sort keys
 # ---------------------------------------------------------------------------
-@cache
+@profile_cache
 def _surnames() -> dict[str, str]:
     data = load_yaml("organizations.yaml") or {}
     return dict((data.get("surname_readings") or {}))
@@ -226,6 +224,9 @@ def pinyin_words(name: str, kind: str = "") -> tuple[str, ...]:
     words = head + [w for piece in lazy_pinyin(name, style=Style.NORMAL, errors=lambda s: [s])
                     for w in re.findall(r"[a-z0-9]+", piece.lower())]
     return tuple(words)
+
+
+on_profile_change(pinyin_words.cache_clear)  # person names read with the profile's surname_readings
 
 
 def _slug_base(kind: str, key: str) -> str:
@@ -265,7 +266,8 @@ class EntityIndex:
     """All known names, loaded once (``index()``) and matched with ``match``."""
 
     def __init__(self) -> None:
-        rows = json.loads((DATA_DIR / "jinzhou_gazetteer.json").read_text("utf-8"))
+        rows = profile().gazetteer  # checked when the profile was loaded (config.load_profile)
+        root = self.root_name = root_place()
         extra = load_yaml("places_extra.yaml") or {}
         topics = load_yaml("topics.yaml") or {}
         orgs = load_yaml("organizations.yaml") or {}
@@ -283,7 +285,7 @@ class EntityIndex:
         for group, level in (("zones", "zone"), ("named", "named")):
             for name, spec in (extra.get(group) or {}).items():
                 spec = spec or {}
-                parent = self._resolve(spec.get("parent") or ROOT_PLACE, f"places_extra.yaml {group}.{name}")
+                parent = self._resolve(spec.get("parent") or root, f"places_extra.yaml {group}.{name}")
                 self._add_place(Place(name, level, parent.path + (name,)), set(spec.get("aliases") or []))
         for short, full in (extra.get("short_forms") or {}).items():
             self._add_surface(short, self._resolve(full, f"places_extra.yaml short_forms.{short}"))
@@ -293,7 +295,7 @@ class EntityIndex:
                 self._add_surface(variant, place)
         for word in self.not_places:
             self.place_surfaces.pop(word, None)
-        self.root = self.places[ROOT_PLACE]
+        self.root = self.places[root]
 
         # short names: 八道壕 (八道壕镇) right after its county; 石佛寺 (石佛寺村) under a mentioned town
         self.town_short: dict[str, list[Place]] = {}
@@ -353,7 +355,7 @@ class EntityIndex:
             self.surfaces.setdefault(text, _Surface("topic", canonical=canonical))
         for text, canonical in self.org_aliases.items():
             self.surfaces[text] = _Surface("organization", canonical=canonical)  # 锦州港股份… beats 锦州港
-        self.surfaces.pop(ROOT_PLACE, None)
+        self.surfaces.pop(root, None)
         self.lengths = _lengths(self.surfaces)
         self.place_lengths = _lengths(self.place_surfaces)
         self.town_short_lengths = _lengths(self.town_short)
@@ -364,7 +366,7 @@ class EntityIndex:
 
         # slug collision groups: kind → pinyin base → keys
         self.slug_groups: dict[str, dict[str, set[str]]] = {k: {} for k in KINDS}
-        self.register_keys("place", (k for k in self.places if k != ROOT_PLACE))
+        self.register_keys("place", (k for k in self.places if k != root))
         self.register_keys("topic", self.topic_info)
         self.register_keys("organization", set(self.org_aliases.values()))
 
@@ -573,7 +575,7 @@ class EntityIndex:
         towns: set[tuple[str, ...]] = set()
 
         def add_place(place: Place, start: int, end: int, rule: str) -> None:
-            if place.key == ROOT_PLACE:
+            if place.key == self.root_name:
                 return  # the root is implied everywhere
             if place.key not in self.places:
                 self.register(place.key)
@@ -678,7 +680,7 @@ def _lengths(table: dict[str, object]) -> dict[str, tuple[int, ...]]:
     return {ch: tuple(sorted(ns, reverse=True)) for ch, ns in by_first.items()}
 
 
-@cache
+@profile_cache
 def index() -> EntityIndex:
     """The entity index of this process, built on first use."""
     return EntityIndex()
@@ -687,3 +689,11 @@ def index() -> EntityIndex:
 def match_entities(text: str) -> Entities:
     """Places, topics and organisations in ``text`` with their mentions (offsets into ``text``)."""
     return index().match(text)
+
+
+def __getattr__(name: str) -> str:
+    """``ROOT_PLACE``: the active profile's root place (root_place in newspaper.yaml), for
+    code written when it was a constant."""
+    if name == "ROOT_PLACE":
+        return root_place()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

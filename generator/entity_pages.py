@@ -19,7 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
-from .entities import ROOT_PLACE, Entities, entity_slug, index, pinyin_words
+from .config import root_place
+from .entities import Entities, entity_slug, index, pinyin_words
 from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
 from .model import Article, Paragraph
@@ -163,7 +164,7 @@ def _place_header(key: str, doc: str, have: set[str]) -> list[str]:
     idx = index()
     place = idx.places.get(key) or idx.register(key)
     lines = [f"- 类别：{LEVEL_NAMES.get(place.level, place.level)}"]
-    chain = [ROOT_PLACE]
+    chain = [md_escape_inline(root_place())]
     for depth in range(1, len(place.path) - 1):
         parent = "/".join(place.path[1:depth + 1])
         chain.append(_link(doc, "place", parent) if parent in have else md_escape_inline(place.path[depth]))

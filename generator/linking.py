@@ -6,7 +6,8 @@ below 锦州市 (``义县/九道岭镇/四方台村``), so two villages of the s
 
 from __future__ import annotations
 
-from .entities import ROOT_PLACE, index, match_entities
+from .config import root_place
+from .entities import index, match_entities
 from .model import Article
 
 RELATED_MAX = 5
@@ -14,7 +15,8 @@ RELATED_MAX = 5
 
 def place_label(key: str) -> str:
     """``锦州市/义县/九道岭镇`` → ``义县/九道岭镇`` (keys are already below the root)."""
-    return key[len(ROOT_PLACE) + 1:] if key.startswith(ROOT_PLACE + "/") else key
+    root = root_place()
+    return key[len(root) + 1:] if key.startswith(root + "/") else key
 
 
 def attach_entities(art: Article) -> None:

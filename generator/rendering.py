@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .columns import column_path
-from .config import DATA_DIR, load_yaml
+from .config import DATA_DIR, load_yaml, profile_cache
 from .entity_pages import entity_links, entity_path, link_first_mentions
 from .issues import day_path
 from .mdtext import dump_front_matter, front_matter_block, html_escape, md_escape_inline
@@ -34,7 +34,7 @@ def rule_names() -> dict[str, str]:
     return dict(load_yaml("rules.yaml"))
 
 
-@cache
+@profile_cache
 def evidence_kind_names() -> dict[str, str]:
     """Chinese names of the date-evidence kinds (``evidence_kinds`` in dates.yaml)."""
     return dict(load_yaml("dates.yaml")["evidence_kinds"])
