@@ -402,7 +402,8 @@ def _mkdocs_build(config_file: Path, docs: Path, site: Path, epoch: str) -> floa
     os.environ["SOURCE_DATE_EPOCH"] = saved or epoch
     try:
         try:
-            cfg = load_config(config_file=str(config_file), docs_dir=str(docs.resolve()), site_dir=str(site))
+            cfg = load_config(config_file=str(config_file), docs_dir=str(docs.resolve()), site_dir=str(site),
+                              site_name=newspaper().site_title)  # the profile names the site
         except (ConfigurationError, Abort) as exc:
             raise SettingsError(f"{config_file}: {exc}") from exc
         try:

@@ -343,7 +343,10 @@ def _check_file(path: Path, model: type[BaseModel], what: str) -> tuple[_Checked
         errors = exc.errors(include_url=False)
         # a misspelt key is also a missing one: name the misspelling (with its near miss) first
         first = min(errors, key=lambda e: e["type"] != "extra_forbidden")
-        raise checked.fail(first["loc"], _describe(model, first), len(errors) - 1) from None
+        unknown = {str(e["loc"][-1]) for e in errors if e["type"] == "extra_forbidden"}
+        more = [e for e in errors if e is not first and not (  # the key a misspelling stands for
+            e["type"] == "missing" and difflib.get_close_matches(str(e["loc"][-1]), unknown, n=1, cutoff=0.6))]
+        raise checked.fail(first["loc"], _describe(model, first), len(more)) from None
 
 
 # ---------------------------------------------------------------------------

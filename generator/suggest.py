@@ -4,7 +4,7 @@ Keywords of every article (jieba's TF-IDF ``extract_tags`` and TextRank ``textra
 plus phrases the papers print in quotation marks (“飞地经济”, “项目管家” — policy and
 campaign names usually are), are counted over the corpus.  Candidates already known
 as a topic, alias, place or organisation (or part of one) are dropped; the rest are
-printed as lines ready to paste into ``generator/data/topics.yaml``.  Nothing is
+printed as lines ready to paste into the profile's ``topics.yaml``.  Nothing is
 added automatically: an editor accepts a candidate by pasting it.
 
 TextRank runs jieba's POS tagger, so it costs about a second per 50 articles; use
@@ -102,13 +102,24 @@ def main(argv: list[str] | str | os.PathLike | None = None, top: int | None = No
     parser.add_argument("--min-articles", type=int, default=2, help="in at least this many articles [2]")
     parser.add_argument("--method", choices=("tfidf", "textrank", "both"), default="both",
                         help="jieba keyword method; textrank runs the POS tagger (slow on big corpora) [both]")
+    parser.add_argument("--profile", type=Path, default=None, metavar="PATH",
+                        help="the newspaper's settings folder [generator/profiles/jinzhou]")
     args = parser.parse_args(argv)
-    from .build import collect
+    import sys
 
+    from .build import collect
+    from .config import use_profile
+    from .errors import SettingsError
+
+    try:
+        topics_file = use_profile(args.profile).path / "topics.yaml"
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_status
     archive = collect(args.seeds)
     texts = [(a.title, "\n".join([a.title] + [p.text for p in a.summary + a.body])) for a in archive.articles]
     suggestions = suggest_topics(texts, top=args.top, min_articles=args.min_articles, method=args.method)
-    print(f"# {len(suggestions)} topic candidates from {len(texts)} articles, not yet in generator/data/topics.yaml.")
+    print(f"# {len(suggestions)} topic candidates from {len(texts)} articles, not yet in {topics_file}.")
     print("# Paste the good ones into that file (add aliases if the papers use other names).")
     for c in suggestions:
         how = "+".join(sorted(c.sources))

@@ -197,28 +197,29 @@ def test_person_names_read_surnames_as_surnames() -> None:
 def test_gazetteer_copy_is_complete_with_provenance() -> None:
     import json
 
-    rows = json.loads((ROOT / "generator/data/jinzhou_gazetteer.json").read_text("utf-8"))
+    rows = json.loads((ROOT / "generator/profiles/jinzhou/jinzhou_gazetteer.json").read_text("utf-8"))
     assert len(rows) == 1546
     assert {r["level"] for r in rows} == {"city", "county", "town", "village"}
     assert all(r["path"][0] == "锦州市" and r["path"][-1] == r["name"] for r in rows)
-    provenance = (ROOT / "generator/data/GAZETTEER.md").read_text("utf-8")
+    provenance = (ROOT / "generator/profiles/jinzhou/GAZETTEER.md").read_text("utf-8")
     assert "jionlp" in provenance and "Apache" in provenance and "WTFPL" in provenance
 
 
-def test_bad_parent_in_places_extra_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.entities as entities
+def test_bad_parent_in_places_extra_is_reported(tmp_path) -> None:
+    """A parent that names no place stops the profile's loading with file and line
+    (the CLI: tests/test_profile.py)."""
+    import shutil
 
-    real = entities.load_yaml
+    from generator.config import load_profile
+    from generator.errors import SettingsError
 
-    def fake(name: str):
-        data = real(name)
-        if name == "places_extra.yaml":
-            data = dict(data, named={"某公园": {"parent": "不存在县"}})
-        return data
-
-    monkeypatch.setattr(entities, "load_yaml", fake)
-    with pytest.raises(ValueError, match="不存在县"):
-        entities.EntityIndex()
+    profile = tmp_path / "profile"
+    shutil.copytree(ROOT / "generator/profiles/jinzhou", profile)
+    extra = profile / "places_extra.yaml"
+    extra.write_text(extra.read_text("utf-8").replace("named:\n", "named:\n  某公园: {parent: 不存在县}\n"), encoding="utf-8")
+    line = extra.read_text("utf-8").splitlines().index("  某公园: {parent: 不存在县}") + 1
+    with pytest.raises(SettingsError, match=f"places_extra.yaml:{line}: '不存在县' names no place"):
+        load_profile(profile)
 
 
 # -- the seeds against hand-read gold ----------------------------------------------------

@@ -219,23 +219,30 @@ def test_calendar_and_day_pages_fit_a_phone_and_days_navigate(reader_site: Path,
 # --- the editor's settings file ---------------------------------------------------------------
 
 def _generate_with_settings(tmp_path: Path, settings: str) -> subprocess.CompletedProcess:
-    """Build with a copy of the generator whose newspaper.yaml says ``settings``."""
-    code = tmp_path / "code"
-    shutil.copytree(ROOT / "generator", code / "generator", ignore=shutil.ignore_patterns("__pycache__"))
-    (code / "generator" / "data" / "newspaper.yaml").write_text(settings, encoding="utf-8")
+    """Build with a copy of the 锦州 profile whose newspaper.yaml says ``settings``."""
+    profile = tmp_path / "profile"
+    shutil.copytree(ROOT / "generator" / "profiles" / "jinzhou", profile)
+    paper = _lines_setting((profile / "newspaper.yaml").read_text("utf-8"), ("root_place", "gazetteer"))
+    (profile / "newspaper.yaml").write_text(settings + paper, encoding="utf-8")
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "a.txt").write_text(UNDATED, encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "generator", "generate", "--seeds", str(seeds), "--docs", str(tmp_path / "docs"), "-q"],
-                          cwd=code, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(code)})
+    return subprocess.run([sys.executable, "-m", "generator", "generate", "--seeds", "seeds", "--docs", "docs",
+                           "--profile", "profile", "-q"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def _lines_setting(text: str, keys: tuple[str, ...]) -> str:
+    """The lines of ``text`` that set one of ``keys``."""
+    return "".join(line + "\n" for line in text.splitlines() if line.split(":")[0] in keys)
 
 
 @pytest.mark.parametrize("settings, message", [
     ("nmae: 辽宁日报\ndefault_page_label: 锦州新闻\nsite_title: 档案\n",
-     "error: generator/data/newspaper.yaml: unknown key 'nmae' (use name, default_page_label, site_title)"),
+     "error: profile/newspaper.yaml:1: unknown key 'nmae' (did you mean 'name'?)"),
     ("name: 辽宁日报\ndefault_page_label: 3\nsite_title: 档案\n",
-     "error: generator/data/newspaper.yaml: key 'default_page_label' must be text, not int (3); quote it"),
-    ("name: 辽宁日报\nsite_title: 档案\n", "error: generator/data/newspaper.yaml: missing key 'default_page_label'"),
+     "error: profile/newspaper.yaml:2: key 'default_page_label' must be text, not a whole number (3); quote it"),
+    ("name: 辽宁日报\nsite_title: 档案\n", "error: profile/newspaper.yaml:1: missing key 'default_page_label'"),
 ])
 def test_settings_mistake_is_one_line_naming_file_and_key(tmp_path: Path, settings: str, message: str) -> None:
     result = _generate_with_settings(tmp_path, settings)
