@@ -310,7 +310,9 @@ def _describe(model: type[BaseModel], error: dict) -> str:
     if kind == "string_too_short":
         return f"key {key!r} must not be empty"
     if kind in ("too_short", "too_long"):
-        return f"key {key!r} {error['msg'].lower()}"
+        ctx = error.get("ctx") or {}
+        bound = f"at least {ctx.get('min_length')}" if kind == "too_short" else f"at most {ctx.get('max_length')}"
+        return f"key {key!r} must hold {bound} item(s), not {ctx.get('actual_length')}"
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"key {key!r} {error['msg'].lower()}, not {value!r}"
     return f"key {key!r}: {error['msg']}"
@@ -418,14 +420,14 @@ def load_profile(folder: Path | str | None = None) -> Profile:
 
 
 def _check_gazetteer(checked: _Checked, rows: list[dict], root: str, paper_file: _Checked) -> None:
+    if not any(row["path"] == [root] for row in rows):
+        raise paper_file.fail(("root_place",), f"root place {root!r} is not a row of the gazetteer {checked.path.name} "
+                              f"(a row with path [{root}])")
     for i, row in enumerate(rows):
         if row["path"][-1] != row["name"]:
             raise checked.fail((i, "path"), f"path must end with the place's name {row['name']!r}")
         if row["path"][0] != root:
             raise checked.fail((i, "path"), f"path must start with the root place {root!r} (root_place in newspaper.yaml)")
-    if not any(row["path"] == [root] for row in rows):
-        raise paper_file.fail(("root_place",), f"root place {root!r} is not a row of the gazetteer {checked.path.name} "
-                              f"(a row with path [{root}])")
 
 
 def _check_places_extra(checked: _Checked, rows: list[dict], root: str) -> None:
