@@ -241,9 +241,10 @@ def test_every_evidence_kind_has_a_chinese_label() -> None:
             used.append(call.args[0])
     kinds = {k.value for k in used if isinstance(k, ast.Constant)}
     assert all(isinstance(k, ast.Constant) for k in used) and {"full_date", "month_day", "explicit_year", "noted"} <= kinds
-    labels = yaml.safe_load((DATA / "dates.yaml").read_text("utf-8"))["evidence_kinds"]
-    assert kinds <= set(labels), kinds - set(labels)
-    assert all(not LATIN.search(label) for label in labels.values()), labels
+    for profile in (ROOT / "generator/profiles/jinzhou", ROOT / "tests/data/profiles/huludao"):  # every profile
+        labels = yaml.safe_load((profile / "dates.yaml").read_text("utf-8"))["evidence_kinds"]
+        assert kinds <= set(labels), (profile.name, kinds - set(labels))
+        assert all(not LATIN.search(label) for label in labels.values()), labels
 
 
 def test_every_encoding_has_a_label() -> None:

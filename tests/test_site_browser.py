@@ -29,7 +29,7 @@ def _bases(site: Path, http_server) -> list[str]:
 def test_home_and_article_render_without_outside_requests(seed_site: Path, http_server, page) -> None:
     records = json.loads((seed_site / "data" / "articles.json").read_text("utf-8"))
     lead = next(r for r in records if r["title"] == "千帆竞发争上游")
-    paper = newspaper()  # generator/data/newspaper.yaml names the seed pages
+    paper = newspaper()  # the 锦州 profile's newspaper.yaml names the seed pages
     for base in _bases(seed_site, http_server):
         page.requests.clear()
         page.goto(base + "index.html")
