@@ -23,6 +23,15 @@ HULUDAO_SEEDS = ROOT / "tests" / "data" / "huludao_seeds"
 JINZHOU_SEED = sorted((ROOT / "seeds").glob("*.txt"))[0]
 
 
+@pytest.fixture(autouse=True)
+def _default_profile_after():
+    """In-process builds here switch profiles: leave the 锦州 one active for other tests."""
+    from generator.config import use_profile
+
+    yield
+    use_profile()
+
+
 def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
