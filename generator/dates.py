@@ -465,6 +465,11 @@ def _place_zodiac(facts: _Facts) -> None:
         if year - anchor > 1:
             facts.add(no, words, "zodiac", f"与文中其他年份不相符（最近的是 {year} 年）：不作依据")
             continue
+        late = [m for y, m, _ in facts.days if y is None]
+        if year == anchor + 1 and late and min(late) >= 11:
+            facts.add(no, words, "zodiac", f"“{words[:2]}”的春节在 {year} 年，而文中报道的日子都在 11—12 月："
+                                           f"是 {anchor} 年冬天说即将到来的春节，不作依据")
+            continue
         facts.year_floors.append((year, "zodiac", words))
         facts.add(no, words, "zodiac", f"生肖纪年：“{words[:2]}”的春节在 {year} 年：出版于 {year} 年（或其前的冬天）")
 

@@ -99,6 +99,15 @@ def test_date_rules(text, expected) -> None:
     assert inference.date == expected, inference.reasoning
 
 
+def test_zodiac_year_needs_another_year_and_allows_the_winter_before() -> None:
+    alone = infer_page_date("龙年春节期间,全市将举办文化活动。")
+    assert alone.date is None  # the cycle repeats: no other year, no date
+    assert any(e.kind == "zodiac" for e in alone.evidence)
+    # December 2023, the dragon year's festival still ahead: not pushed into 2024
+    winter = infer_page_date("2023年是项目建设年。12月20日,龙年春节文化活动筹备会召开。")
+    assert winter.date == _dt.date(2023, 12, 21)
+
+
 def test_seed_style_recalled_year_is_not_a_plan() -> None:
     """``2019年该项目落户义县后,仅用了一年时间就已经实现投产`` is past, not a plan."""
     inference = infer_page_date("2019年该项目落户义县后,仅用了一年时间就已经实现投产。11月24日,二期开工。")
