@@ -51,7 +51,7 @@ __all__ = ["Evidence", "DateInference", "PageOverride", "infer_page_date", "load
 _DASH = r"(?:至|到|—|－|-|~|～)"
 _YEAR = r"(?<!\d)((?:19[5-9]|20\d)\d)年"
 _RANGE_END = rf"(?:{_DASH}(?:(\d{{1,2}})月)?(\d{{1,2}})日)?"
-_DAY_LIST = r"(?:、\d{1,2})*"  # 5、6日: several days of one month, the last one counts
+_DAY_LIST = r"(?:日?、\d{1,2})*"  # 5、6日, 20日、21日: several days of one month, the last one counts
 _FULL_DATE = re.compile(_YEAR + r"(\d{1,2})月(\d{1,2})" + _DAY_LIST + "日" + _RANGE_END)
 _YEAR_MONTH = re.compile(_YEAR + r"(\d{1,2})月(?!\d)")
 _YEAR_ONLY = re.compile(_YEAR)
@@ -289,6 +289,11 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
         stop = re.search(r"[。！？!?]", line[end:])
         sentence_end = end + stop.start() if stop else len(line)
         later = [(line.find(w, end, sentence_end), w) for w in contrast_words if line.find(w, end, sentence_end) >= 0]
+        if not later and line[end:end + 1] in "，,":
+            # parallel clauses in one paragraph: "X年，……。今年，……"
+            later = [(k.start(1), k.group(1)) for k in re.finditer(
+                r"(?:^|[。！？!?；;])\s*(%s)[，,]" % "|".join(map(re.escape, contrast_words)), line[sentence_end:])]
+            later = [(sentence_end + at, w) for at, w in later[:1]]
         if not later:
             continue
         at, word = min(later)

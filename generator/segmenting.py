@@ -206,6 +206,19 @@ def _picture_credit(line: Line | None) -> bool:
         (bool(line.credit.photographers) and not line.credit.authors) or bool(line.source))
 
 
+def _ends_with_own_credit(lines: list[Line], k: int) -> bool:
+    """Lines from ``k`` are text (at least one line) ended by a closing credit: a byline,
+    a nameless credit or a source credit (not a photo credit)."""
+    start = k
+    while k < len(lines) and lines[k].kind == "body":
+        k += 1
+    if k == start or k >= len(lines):
+        return False
+    end = lines[k]
+    return end.kind == "credit" and end.credit is not None and (
+        bool(end.credit.authors) or bool(end.source) or not end.credit.photographers)
+
+
 def _finished(line: Line | None) -> bool:
     """Nothing before ``line`` is left open: page start, column header, credit, or a finished sentence."""
     return line is None or line.kind in ("column", "sidebar", "credit", "page_credit", "caption") or (
@@ -228,12 +241,23 @@ def _classify_by_position(lines: list[Line]) -> None:
         prev = lines[i - 1] if i else None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         text = line.text
-        if (line.kind == "body" and not line.level and 2 <= len(text) <= 3 and _CJK_ONLY.match(text)
-                and (text[-1] not in lay.fragment_final_chars or text[-1] in finals)
-                and _finished(prev) and nxt is not None and nxt.kind in ("body", "leadin", "credit", "summary")
-                and nxt.text[0] not in "（(、，。；：！？,.;:!?)）》"):
-            line.kind = "heading"
+        if line.kind != "body" or line.level or nxt is None or nxt.kind not in ("body", "leadin", "credit", "summary"):
             continue
+        if nxt.text[0] in "（(、，。；：！？,.;:!?)）》":
+            continue
+        short = (2 <= len(text) <= 3 and _CJK_ONLY.match(text)
+                 and (text[-1] not in lay.fragment_final_chars or text[-1] in finals)
+                 and (_finished(prev) or prev.kind == "heading"))  # type: ignore[union-attr]
+        # "夜市重开 烟火气回来了": a headline ending on a sentence-final particle, where
+        # a story begins (page start, column header, credit, caption)
+        particle = (4 <= len(text) <= lay.max_headline_chars and text[-1] in finals
+                    and not _INTERNAL_PUNCT.search(text) and not ends_sentence(text)
+                    and (prev is None or prev.kind in ("column", "sidebar", "credit", "page_credit", "caption")))
+        if short or particle:
+            line.kind = "heading"
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        text = line.text
         if (line.kind in ("heading", "body") and not line.level and line.gap >= lay.caption_gap
                 and len(text) <= lay.max_caption_chars and not _INTERNAL_PUNCT.search(text)
                 and not ends_sentence(text) and (line.kind == "heading" or _picture_credit(nxt))):
@@ -241,7 +265,10 @@ def _classify_by_position(lines: list[Line]) -> None:
             next_story = nxt is not None and nxt.kind == "heading" and (
                 nxt.level > 0 or (after is not None and (after.kind in ("leadin", "summary")
                                                          or (after.kind == "credit" and after.credit is not None
-                                                             and bool(after.credit.authors)))))
+                                                             and bool(after.credit.authors))))
+                # a headline whose text ends with its own credit; a name with a space
+                # ("…看义县 系列报道之②") is rather a kicker above it
+                or (" " not in text and _ends_with_own_credit(lines, i + 2)))
             if nxt is None or _picture_credit(nxt) or next_story:
                 line.kind, line.rest = "caption", text
 

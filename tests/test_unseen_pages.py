@@ -83,6 +83,8 @@ def test_nothing_lost(archive) -> None:
 @pytest.mark.parametrize("text, expected", [
     # X年……今年: X is recalled, the page is from a later year
     ("2022年,全市供暖面积为4200万平方米;今年,新增供暖面积180万平方米。10月25日,工程完工。", _dt.date(2023, 10, 26)),
+    # parallel clauses across sentences: X年，……。今年，……
+    ("2022年,全市供暖面积为4200万平方米。今年,新增供暖面积180万平方米。10月25日,工程完工。", _dt.date(2023, 10, 26)),
     # X年……当年: X is recalled too
     ("2019年5月,项目落户开发区,当年即建成投产。8月3日,二期开工。", _dt.date(2020, 8, 4)),
     # X年该项目建成后……将: a plan, not the present year
@@ -93,6 +95,7 @@ def test_nothing_lost(archive) -> None:
      _dt.date(2024, 1, 21)),
     # M月D、E日: the last of the days
     ("2020年是项目建设年。3月5、6日,全市召开项目推进会。", _dt.date(2020, 3, 7)),
+    ("2020年是项目建设年。3月5日、6日,全市召开项目推进会。", _dt.date(2020, 3, 7)),
 ])
 def test_date_rules(text, expected) -> None:
     inference = infer_page_date(text)
