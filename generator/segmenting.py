@@ -443,7 +443,8 @@ class _Segmenter:
             self.orphan_captions.append(cap)
         else:
             self.current.captions.append(cap)
-            self._log("moved", "caption", line, cap.text, "图片说明，移出正文")
+            self._log("moved", "caption", line, cap.text, "图片说明，移出正文" if ends_sentence(cap.text) else
+                      "图片说明（无句末标点的名称，按位置判定：前有空行，后接图片署名或下一篇文章），移出正文")
         self._markup(line)
         if line.credit or line.source:
             self._caption_credit_log(line, line.leadin)
