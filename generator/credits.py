@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .config import layout
+from functools import cache
+
+from .config import layout, load_yaml
 from .model import Credit
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
@@ -75,10 +77,72 @@ def parse_names(text: str) -> list[str] | None:
     return tokens
 
 
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def _unwrap(text: str) -> str:
+    """``（本报记者 宋佳）`` → ``本报记者 宋佳``: a credit printed in parentheses."""
+    text = text.strip()
+    if len(text) > 2 and text[0] in _OPEN and text[-1] in _CLOSE and not any(c in text[1:-1] for c in _OPEN + _CLOSE):
+        return text[1:-1].strip()
+    return text
+
+
+@cache
+def _source_vocabulary() -> dict[str, list]:
+    """``source_credits`` in layout.yaml: how a source or an organisation is credited."""
+    data = load_yaml("layout.yaml") or {}
+    vocab = (data.get("source_credits") if isinstance(data, dict) else None) or {}
+    return {"prefixes": sorted(vocab.get("prefixes") or [], key=len, reverse=True),
+            "suffixes": sorted(vocab.get("suffixes") or [], key=len, reverse=True),
+            "around": [tuple(pair) for pair in vocab.get("around") or [] if len(pair) == 2]}
+
+
+_SOURCE_NAME = re.compile(r"^[^，。！？；,!?;“”\s]{2,30}$")
+
+
+def parse_source_credit(text: str) -> str | None:
+    """The source named by a whole-line source credit, or None.
+
+    ``（来源：某区委宣传部）``, ``某局供图``, ``（图片由某镇人民政府提供）``: a picture or a
+    story credited to an organisation or a source rather than to a person.  The
+    words come from ``source_credits`` in layout.yaml; the source itself is any
+    short run of text without sentence punctuation."""
+    inner = _unwrap(text)
+    vocab = _source_vocabulary()
+    name = None
+    for prefix in vocab["prefixes"]:
+        if inner.startswith(prefix):
+            name = inner[len(prefix):].strip()
+            break
+    else:
+        for before, after in vocab["around"]:
+            if inner.startswith(before) and inner.endswith(after) and len(inner) > len(before) + len(after):
+                name = inner[len(before):-len(after)].strip()
+                break
+        else:
+            for suffix in vocab["suffixes"]:
+                if inner.endswith(suffix) and len(inner) > len(suffix):
+                    name = inner[:-len(suffix)].strip()
+                    break
+    if name and _SOURCE_NAME.match(name):
+        return name
+    return None
+
+
+def parse_nameless_credit(text: str) -> bool:
+    """``（本报记者）``, ``本报通讯员``: a credit line of roles only, the names left out."""
+    roles = layout().roles
+    tokens = _unwrap(text).split()
+    return bool(tokens) and all(t in roles for t in tokens)
+
+
 def parse_credit(text: str, *, require_role_or_action: bool = True) -> Credit | None:
-    """Parse a whole line as a credit, or return None if it is not one."""
+    """Parse a whole line as a credit, or return None if it is not one.
+
+    A credit printed in parentheses (``（本报记者 宋佳）``) is a credit too."""
     lay = layout()
-    tokens = _split_glued(text.split())
+    tokens = _split_glued(_unwrap(text).split())
     if not tokens:
         return None
     action: frozenset[str] = frozenset({"author"})

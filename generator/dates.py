@@ -51,11 +51,13 @@ __all__ = ["Evidence", "DateInference", "PageOverride", "infer_page_date", "load
 _DASH = r"(?:至|到|—|－|-|~|～)"
 _YEAR = r"(?<!\d)((?:19[5-9]|20\d)\d)年"
 _RANGE_END = rf"(?:{_DASH}(?:(\d{{1,2}})月)?(\d{{1,2}})日)?"
-_FULL_DATE = re.compile(_YEAR + r"(\d{1,2})月(\d{1,2})日" + _RANGE_END)
+_DAY_LIST = r"(?:日?、\d{1,2})*"  # 5、6日, 20日、21日: several days of one month, the last one counts
+_FULL_DATE = re.compile(_YEAR + r"(\d{1,2})月(\d{1,2})" + _DAY_LIST + "日" + _RANGE_END)
 _YEAR_MONTH = re.compile(_YEAR + r"(\d{1,2})月(?!\d)")
 _YEAR_ONLY = re.compile(_YEAR)
 # 8月6日, 8月6日至7日, 8月6日至9月2日, 5月20日上午, 去年12月28日 — never part of 2020年11月24日
-_MONTH_DAY = re.compile(r"(?:(今|去|前|明)年|(?<![年\d]))(\d{1,2})月(\d{1,2})日" + _RANGE_END)
+_MONTH_DAY = re.compile(r"(?:(今|去|前|明)年|(?<![年\d]))(\d{1,2})月(\d{1,2})" + _DAY_LIST + "日" + _RANGE_END)
+_LISTED_DAY = re.compile(r"、(\d{1,2})日")
 _REL_MONTH = re.compile(r"(今|去|前|明)年(\d{1,2})月(?!\d)")
 _UNTIL_MONTH = re.compile(r"截至(今年)?(\d{1,2})月(底|末)?")
 _THROUGH_MONTH = re.compile(rf"(?<![年\d])1\s*{_DASH}\s*(\d{{1,2}})月")
@@ -114,9 +116,30 @@ class _Facts:
     rel_days: list[tuple[int, int, int]] = field(default_factory=list)  # (offset, month, day)
     # lower bounds on the date within the publication year: (month, day)
     day_floors: list[tuple[int, int]] = field(default_factory=list)
+    # zodiac years named with the lunar new year (龙年春节): (animal's place in the cycle, line, words)
+    zodiac: list[tuple[int, int, str]] = field(default_factory=list)
 
     def add(self, line: int, text: str, kind: str, meaning: str) -> None:
         self.evidence.append(Evidence(line, text, kind, meaning))
+
+
+def _last_listed(m: re.Match[str], day_group: int) -> str:
+    """The last of the days listed as ``5、6日`` (the day group itself when only one)."""
+    listed = _LISTED_DAY.search(m.group(0))
+    return listed.group(1) if listed else m.group(day_group)
+
+
+def _plan_after_year(line: str, end: int) -> bool:
+    """``2025年该项目建成后,年加工能力将达到50万吨``: a clause after the year that ends on
+    后 and a main clause that looks forward (将, 预计…) with nothing done (已, 了): the
+    year is when a plan is due, not a year the page reports."""
+    vocab = vocabulary()
+    clause = re.split(r"[，,；;。！？!?]", line[end:end + 30])[0]
+    if not clause.endswith("后") or len(clause) > 20:
+        return False
+    main = re.split(r"[。！？!?；;]", line[end + len(clause):])[0]
+    return (any(w in main for w in vocab.get("plan_result_words") or [])
+            and not any(w in main for w in vocab.get("past_result_words") or []))
 
 
 def _is_future(line: str, start: int) -> bool:
@@ -162,6 +185,7 @@ def _enclosing_name(line: str, start: int) -> str:
 def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], list[Any]]) -> None:
     vocab = vocabulary()
     taken: list[tuple[int, int]] = []
+    contrasts: list[tuple[int, int, int]] = []  # (year, start, end) of years a later 今年/当年 may contrast
 
     def free(m: re.Match[str]) -> bool:
         return not any(a <= m.start() < b for a, b in taken)
@@ -180,13 +204,14 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
     for m in _FULL_DATE.finditer(line):
         taken.append(m.span())
         year = int(m.group(1))
-        month, day = int(m.group(4) or m.group(2)), int(m.group(5) or m.group(3))
+        month, day = int(m.group(4) or m.group(2)), int(m.group(5) or _last_listed(m, 3))
         if _safe_date(year, month, day) is None:
             continue
         if _is_future(line, m.start()):
             facts.add(no, m.group(0), "future", "计划中的日子：与出版日期无关")
             continue
         facts.years.append((year, True))
+        contrasts.append((year, m.start(), m.end()))
         facts.days.append((year, month, day))
         facts.add(no, m.group(0), "full_date", f"报道的日子：出版于 {year}年{month}月{day}日之后")
 
@@ -203,6 +228,7 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
             facts.add(no, m.group(0), "future", f"目标月份：出版于 {year} 年或更早")
             continue
         facts.years.append((year, False))
+        contrasts.append((year, m.start(), m.end()))
         facts.add(no, m.group(0), "explicit_year", f"报道 {year} 年某月的事：出版于 {year} 年或更晚")
 
     # Years: 2020年计划投资, 2019年该项目落户, 2020年初, 2018年以来, 到2025年, 《2021年…计划》
@@ -216,6 +242,11 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
             facts.year_floors.append((year + 1, "since_year", m.group(0) + "以来"))
             facts.add(no, m.group(0) + "以来", "since_year",
                       f"从 {year} 年至今的时段（{year} 年当年会写“今年以来”）：出版于 {year + 1} 年或更晚")
+            continue
+        if _plan_after_year(line, m.end()):
+            facts.year_ceilings.append(year)
+            facts.add(no, line[m.start():m.end() + len(re.split(r"[，,；;。]", line[m.end():])[0])], "future",
+                      f"{year} 年是计划完成的时间（其后说的是建成后将如何）：出版于 {year} 年或更早")
             continue
         if _is_future(line, m.start()) or after.startswith(("前", "底前", "年底前")):
             if _SPAN_TO.search(line[max(0, m.start() - 8):m.start()]):
@@ -233,18 +264,50 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
             facts.add(no, name, "year_name", f"以 {year} 年命名的文件或活动：出版于 {year} 年或更晚，最可能就在 {year} 年")
             continue
         recalled = next((c for c in vocab["recalled_cues"] if after.startswith(c)), None)
+        present = next((c for c in vocab["present_cues"] if after.startswith(c)), None)
+        if not present:
+            contrasts.append((year, m.start(), m.end()))
         if recalled:
             facts.years.append((year, False))
             facts.add(no, m.group(0) + recalled, "recalled_period",
                       f"回顾 {year} 年的一段时间（{year} 年当年会写“今年{recalled}”）：出版于 {year} 年或更晚")
             continue
-        present = next((c for c in vocab["present_cues"] if after.startswith(c)), None)
         if present:
             facts.years.append((year, True))
             facts.add(no, m.group(0) + present, "explicit_year", f"{year} 年被当作本年来说：出版于 {year} 年")
             continue
         facts.years.append((year, False))
         facts.add(no, m.group(0), "explicit_year", f"{year} 年作为本年或过去提及：出版于 {year} 年或更晚")
+
+    # X年……今年 / X年……当年: a year followed in the same sentence by "this year" or
+    # "that same year" is not this year (in year X one writes 今年, not X年)
+    contrast_words = tuple(vocab.get("contrast_words") or ())
+    seen_contrast: set[int] = set()
+    for year, start, end in contrasts:
+        if year in seen_contrast:
+            continue
+        stop = re.search(r"[。！？!?]", line[end:])
+        sentence_end = end + stop.start() if stop else len(line)
+        later = [(line.find(w, end, sentence_end), w) for w in contrast_words if line.find(w, end, sentence_end) >= 0]
+        if not later and line[end:end + 1] in "，,":
+            # parallel clauses in one paragraph: "X年，……。今年，……"
+            later = [(k.start(1), k.group(1)) for k in re.finditer(
+                r"(?:^|[。！？!?；;])\s*(%s)[，,]" % "|".join(map(re.escape, contrast_words)), line[sentence_end:])]
+            later = [(sentence_end + at, w) for at, w in later[:1]]
+        if not later:
+            continue
+        at, word = min(later)
+        seen_contrast.add(year)
+        facts.year_floors.append((year + 1, "contrast", f"{year}年……{word}"))
+        facts.add(no, line[start:at + len(word)] if at - start <= 40 else f"{line[start:end]}……{word}", "contrast",
+                  f"{year} 年之后又说“{word}”：{year} 年是回顾的过去，出版于 {year + 1} 年或更晚")
+
+    # Zodiac years with the lunar new year: 龙年春节 (the year is chosen in infer_page_date)
+    zodiac = vocab.get("zodiac") or {}
+    animals, words = str(zodiac.get("animals") or ""), tuple(zodiac.get("words") or ())
+    if animals and words and "年" in line:
+        for m in re.finditer(f"([{re.escape(animals)}])年(?:{'|'.join(map(re.escape, words))})", line):
+            facts.zodiac.append((animals.index(m.group(1)), no, m.group(0)))
 
     # Plan periods: “十三五”期间…累计 (completed), “十四五” (named)
     for name, (first, last) in vocab["plan_periods"].items():
@@ -276,7 +339,7 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
             continue
         taken.append(m.span())
         month, day = int(m.group(2)), int(m.group(3))
-        end_month, end_day = int(m.group(4) or month), int(m.group(5) or day)
+        end_month, end_day = int(m.group(4) or month), int(m.group(5) or _last_listed(m, 3))
         if not (_valid_md(month, day) and _valid_md(end_month, end_day)):
             continue
         offset = vocab["relative_years"].get(m.group(1) + "年") if m.group(1) else None
@@ -386,11 +449,43 @@ def _place_free_days(days: list[tuple[int, int]], year: int) -> tuple[list[_dt.d
     return [d for d in moved if d is not None], True
 
 
+def _place_zodiac(facts: _Facts) -> None:
+    """``龙年春节``: the lunar new year that opens a dragon year falls in a year of the
+    12-year cycle (2024, 2036…; the cycle is anchored by ``zodiac.first_year`` in
+    dates.yaml, the year of the rat).  The page is from that year, or the winter just
+    before it, so among the cycle's years the one at or just after the latest year the
+    page otherwise allows (years named, lower bounds) is taken as a lower bound.  With no
+    other year on the page, or none within a year of the cycle, the mention is shown
+    but not used: the cycle repeats every 12 years."""
+    if not facts.zodiac:
+        return
+    first = int((vocabulary().get("zodiac") or {}).get("first_year") or 2020)
+    known = [y for y, _ in facts.years] + [y for y, _, _ in facts.year_floors]
+    anchor = max(known, default=None)
+    for place, no, words in facts.zodiac:
+        if anchor is None:
+            facts.add(no, words, "zodiac", "生肖纪年每 12 年重复一次，文中没有别的年份可定是哪一轮：不作依据")
+            continue
+        year = anchor + (place - (anchor - first)) % 12
+        if year - anchor > 1:
+            facts.add(no, words, "zodiac", f"与文中其他年份不相符（最近的是 {year} 年）：不作依据")
+            continue
+        late = [m for y, m, _ in facts.days if y is None]
+        if year == anchor + 1 and late and min(late) >= 11:
+            facts.add(no, words, "zodiac", f"“{words[:2]}”的春节在 {year} 年，而文中报道的日子都在 11—12 月："
+                                           f"是 {anchor} 年冬天说即将到来的春节，不作依据")
+            continue
+        facts.year_floors.append((year, "zodiac", words))
+        facts.add(no, words, "zodiac", f"生肖纪年：“{words[:2]}”的春节在 {year} 年：出版于 {year} 年（或其前的冬天）")
+
+
 def infer_page_date(text: str) -> DateInference:
     """Publication date of one page: the earliest day consistent with what it reports."""
     facts = _scan(text)
     evidence = facts.evidence
     reasons: list[str] = []
+
+    _place_zodiac(facts)
 
     # 1. The year
     named = [y for y, _ in facts.years]
@@ -405,7 +500,7 @@ def infer_page_date(text: str) -> DateInference:
     if year is not None and (floor is None or floor <= year):
         strong = sum(1 for y, s in facts.years if y == year and s)
         weak = sum(1 for y, s in facts.years if y == year and not s)
-        agreeing = [w for y, k, w in facts.year_floors if y == year and k in ("era", "period", "since_year")]
+        agreeing = [w for y, k, w in facts.year_floors if y == year and k in ("era", "period", "since_year", "contrast", "zodiac")]
         agreeing = list(dict.fromkeys(agreeing))
         year_conf = min(0.95, 0.55 + 0.15 * min(strong + len(agreeing), 2) + 0.05 * min(weak, 3))
         reasons.append(f"{year} 年：文中作为本年或过去提及的最晚年份（明确提及 {strong} 处，一般提及 {weak} 处"

@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .config import layout
-from .credits import PageCredit, parse_credit, parse_page_credit, split_leadin
+from functools import cache
+
+from .config import layout, load_yaml
+from .credits import PageCredit, parse_credit, parse_nameless_credit, parse_page_credit, parse_source_credit, split_leadin
 from .model import Article, Caption, Credit, LogEntry, Paragraph, SourcePage
 
 FINAL_PUNCT = "。！？!?…"
@@ -29,7 +31,17 @@ _COLUMN_SHAPE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s+([A-Z]{2,}(?:\s+[A-Z]+)*)
 _SECTION_NUMBER = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[①-⑳])$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*")
-_CAPTION = re.compile(r"^(?P<cap>[^。！？!?]+[。！？!?][”’」』]?)(?:\s+(?P<credit>\S.*))?$")
+_CAPTION = re.compile(r"^(?P<cap>[^。！？!?]+[。！？!?][”’」』]?)(?:\s+(?P<credit>\S.*)|(?P<paren>[（(].*))?$")
+_CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+@cache
+def _rule_words() -> dict[str, str]:
+    """Vocabulary of the position rules (layout.yaml keys read here, with defaults)."""
+    data = load_yaml("layout.yaml") or {}
+    data = data if isinstance(data, dict) else {}
+    return {"clause_chars": str(data.get("clause_chars") or ""),
+            "short_headline_finals": str(data.get("short_headline_finals") or "")}
 
 
 @dataclass
@@ -47,6 +59,7 @@ class Line:
     rest: str = ""  # summary text after the marker / paragraph text after a lead-in
     leadin: str = ""  # the lead-in as printed (本报讯 记者X报道)
     column: str = ""
+    source: str = ""  # a source or organisation credited (来源：X, X供图, 图片由X提供)
 
 
 @dataclass
@@ -147,6 +160,13 @@ def classify(lines: list[Line]) -> None:
         if credit:
             line.kind, line.credit = "credit", credit
             continue
+        if parse_nameless_credit(text):
+            line.kind, line.credit = "credit", Credit()
+            continue
+        source = parse_source_credit(text)
+        if source:
+            line.kind, line.credit, line.source = "credit", Credit(), source
+            continue
         lead = split_leadin(text)
         if lead:
             line.kind, line.leadin, line.credit, line.rest = "leadin", lead[0], lead[1], lead[2]
@@ -159,14 +179,17 @@ def classify(lines: list[Line]) -> None:
             continue
         cap = _CAPTION.match(text) if len(text) <= lay.max_caption_chars and not line.level else None
         if cap:
-            tail = cap.group("credit")
+            tail = cap.group("credit") or cap.group("paren")
             tail_credit = tail and (parse_credit(tail) or parse_page_credit(tail))
-            if tail and tail_credit:
+            tail_source = tail and not tail_credit and parse_source_credit(tail)
+            if tail and (tail_credit or tail_source):
                 line.kind, line.rest = "caption", cap.group("cap")
                 if isinstance(tail_credit, PageCredit):
                     line.page_credit = tail_credit
-                else:
+                elif tail_credit:
                     line.credit = tail_credit
+                else:
+                    line.source = tail_source or ""
                 line.leadin = tail  # the credit as printed
                 continue
             if not tail and (line.gap >= lay.caption_gap or (nxt and nxt.gap == 0 and parse_credit(nxt.text) and not parse_credit(nxt.text).authors)):
@@ -174,6 +197,80 @@ def classify(lines: list[Line]) -> None:
                 continue
         if is_heading_like(text, line.level, nxt.text if nxt else None):
             line.kind = "heading"
+    _classify_by_position(lines)
+
+
+def _picture_credit(line: Line | None) -> bool:
+    """A line that credits a picture: ``X 摄`` or a source (``来源：X``, ``X供图``)."""
+    return line is not None and line.kind == "credit" and line.credit is not None and (
+        (bool(line.credit.photographers) and not line.credit.authors) or bool(line.source))
+
+
+def _ends_with_own_credit(lines: list[Line], k: int) -> bool:
+    """Lines from ``k`` are text (at least one line) ended by a closing credit: a byline,
+    a nameless credit or a source credit (not a photo credit)."""
+    start = k
+    while k < len(lines) and lines[k].kind == "body":
+        k += 1
+    if k == start or k >= len(lines):
+        return False
+    end = lines[k]
+    return end.kind == "credit" and end.credit is not None and (
+        bool(end.credit.authors) or bool(end.source) or not end.credit.photographers)
+
+
+def _finished(line: Line | None) -> bool:
+    """Nothing before ``line`` is left open: page start, column header, credit, or a finished sentence."""
+    return line is None or line.kind in ("column", "sidebar", "credit", "page_credit", "caption") or (
+        line.kind == "body" and ends_sentence(line.text))
+
+
+def _classify_by_position(lines: list[Line]) -> None:
+    """Kinds that the line's shape leaves open and its neighbours decide.
+
+    * A 2–3 character line of Chinese only (``丰收了``) after something finished and
+      before text is a heading (its position then makes it a headline or a section heading).
+    * A short line without sentence punctuation set off by a wide gap (a bare name
+      under a picture: ``某某项目建设现场``) is a caption when a picture credit follows
+      it, or the next story's headline (a Markdown heading, or a headline with its
+      lead-in or byline), or the end of the page: a section heading is followed by its text.
+    """
+    lay = layout()
+    finals = _rule_words()["short_headline_finals"]
+    for i, line in enumerate(lines):
+        prev = lines[i - 1] if i else None
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        text = line.text
+        if line.kind != "body" or line.level or nxt is None or nxt.kind not in ("body", "leadin", "credit", "summary"):
+            continue
+        if nxt.text[0] in "（(、，。；：！？,.;:!?)）》":
+            continue
+        short = (2 <= len(text) <= 3 and _CJK_ONLY.match(text)
+                 and (text[-1] not in lay.fragment_final_chars or text[-1] in finals)
+                 and (_finished(prev) or prev.kind == "heading"))  # type: ignore[union-attr]
+        # "夜市重开 烟火气回来了": a headline ending on a sentence-final particle, where
+        # a story begins (page start, column header, credit, caption)
+        particle = (4 <= len(text) <= lay.max_headline_chars and text[-1] in finals
+                    and not _INTERNAL_PUNCT.search(text) and not ends_sentence(text)
+                    and (prev is None or prev.kind in ("column", "sidebar", "credit", "page_credit", "caption")))
+        if short or particle:
+            line.kind = "heading"
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        text = line.text
+        if (line.kind in ("heading", "body") and not line.level and line.gap >= lay.caption_gap
+                and len(text) <= lay.max_caption_chars and not _INTERNAL_PUNCT.search(text)
+                and not ends_sentence(text) and (line.kind == "heading" or _picture_credit(nxt))):
+            after = lines[i + 2] if i + 2 < len(lines) else None
+            next_story = nxt is not None and nxt.kind == "heading" and (
+                nxt.level > 0 or (after is not None and (after.kind in ("leadin", "summary")
+                                                         or (after.kind == "credit" and after.credit is not None
+                                                             and bool(after.credit.authors))))
+                # a headline whose text ends with its own credit; a name with a space
+                # ("…看义县 系列报道之②") is rather a kicker above it
+                or (" " not in text and _ends_with_own_credit(lines, i + 2)))
+            if nxt is None or _picture_credit(nxt) or next_story:
+                line.kind, line.rest = "caption", text
 
 
 def _split_inline_subtitle(text: str) -> tuple[str, str]:
@@ -205,11 +302,14 @@ class _Segmenter:
         self.closed = False  # the current story printed its closing credit
         self.column = ""
         self.column_level = 0  # Markdown level of the first story in the column
+        self.story_level = 0  # Markdown level of the running story's headline
         self.after_column_header = False
         self.in_summary = False
         self.in_sidebar = False
         self.orphan_captions: list[Caption] = []
         self.orphan_photographers: list[str] = []
+        self.sourced_captions: set[int] = set()
+        self.pending_source_credits: list[tuple[Line, str]] = []  # picture sources printed before their story  # id() of captions credited to a source, not a photographer
 
     # -- helpers -----------------------------------------------------------
     def _furniture(self, line: Line, rule: str, detail: str) -> None:
@@ -264,6 +364,7 @@ class _Segmenter:
             self.column_level = 0
         if self.after_column_header:
             self.column_level = level
+        self.story_level = level
         article = Article(
             source=self.page.name,
             index=len(self.result.articles),
@@ -294,6 +395,11 @@ class _Segmenter:
                 article.log.append(LogEntry("moved", "caption-before-headline", cap.line, cap.text,
                                             "印在标题之前的图片说明，归入本文"))
             self.orphan_captions = []
+        for line, text in self.pending_source_credits:
+            article.credit_lines.append(text)
+            article.log.append(LogEntry("moved", "source-credit", line.no, text,
+                                        f"标题之前的图片来源署名（{line.source}），随图片说明归入本文"))
+        self.pending_source_credits = []
         return article
 
     def _untitled(self, line: Line) -> Article:
@@ -328,6 +434,8 @@ class _Segmenter:
         cap = Caption(text=line.rest or line.text, line=line.no)
         if line.credit:
             cap.photographers = list(line.credit.photographers or line.credit.authors)
+        if line.source:
+            self.sourced_captions.add(id(cap))
         return cap
 
     def _attach_caption(self, cap: Caption, line: Line) -> None:
@@ -335,18 +443,26 @@ class _Segmenter:
             self.orphan_captions.append(cap)
         else:
             self.current.captions.append(cap)
-            self._log("moved", "caption", line, cap.text, "图片说明，移出正文")
+            self._log("moved", "caption", line, cap.text, "图片说明，移出正文" if ends_sentence(cap.text) else
+                      "图片说明（无句末标点的名称，按位置判定：前有空行，后接图片署名或下一篇文章），移出正文")
         self._markup(line)
-        if line.credit:
+        if line.credit or line.source:
             self._caption_credit_log(line, line.leadin)
         if line.page_credit:
             self._page_credit(line, line.page_credit, line.leadin)
 
     def _caption_credit_log(self, line: Line, text: str = "") -> None:
         text = text or line.text
+        if line.source:
+            rule, detail = "source-credit", f"图片来源署名（{line.source}），移入署名栏；不是摄影者"
+        else:
+            rule, detail = "photo-credit", "摄影署名，移入署名栏"
         if self.current is not None and not self.after_column_header:
             self.current.credit_lines.append(text)
-            self._log("moved", "photo-credit", line, text, "摄影署名，移入署名栏")
+            self._log("moved", rule, line, text, detail)
+        elif line.source:
+            # the source is kept: no person to record, so the words stay with the story
+            self.pending_source_credits.append((line, text))
         else:
             self.result.furniture.append(LogEntry("removed", "photo-credit", line.no, text,
                                                   "摄影署名印在所属文章之前；摄影者已记录"))
@@ -388,8 +504,7 @@ class _Segmenter:
         """A line that is only a photo credit (``X 摄``), as printed under a picture."""
         if j >= len(self.lines):
             return False
-        ln = self.lines[j]
-        return ln.kind == "credit" and ln.credit is not None and not ln.credit.authors
+        return _picture_credit(self.lines[j])
 
     def _captions_from(self, lines: list[Line]) -> None:
         """Attach the captions of ``lines`` (each optionally followed by its photo credit)."""
@@ -400,6 +515,8 @@ class _Segmenter:
             if k + 1 < len(lines) and lines[k + 1].kind == "credit":
                 credit_line = lines[k + 1]
                 cap.photographers = list(credit_line.credit.photographers)  # type: ignore[union-attr]
+                if credit_line.source:
+                    self.sourced_captions.add(id(cap))
                 self._caption_credit_log(credit_line)
                 k += 1
             self._attach_caption(cap, cap_line)
@@ -414,6 +531,67 @@ class _Segmenter:
         if nxt is None:
             return False
         return nxt.kind in ("leadin", "summary") or (nxt.kind == "credit" and bool(nxt.credit and nxt.credit.authors))
+
+    def _story_text_ahead(self, j: int) -> tuple[int, int | None]:
+        """From line ``j``: how many text lines follow, and the index of what ends them
+        (a credit, a heading, a lead-in, a column header…; None at the page's end).
+        Captions with their picture credits are skipped: they sit inside the text."""
+        k, text_lines = j, 0
+        while k < len(self.lines):
+            ln = self.lines[k]
+            if ln.kind == "body":
+                text_lines += 1
+            elif ln.kind == "caption":
+                if self._is_photo_credit(k + 1):
+                    k += 1
+            else:
+                return text_lines, k
+            k += 1
+        return text_lines, None
+
+    def _previous_finished(self) -> bool:
+        """The running story's last paragraph ends a sentence (or nothing is left open)."""
+        art = self.current
+        return art is not None and (not art.body or art.body[-1].heading or ends_sentence(art.body[-1].text))
+
+    def _lone_plain_heading(self, parts: list[Line]) -> bool:
+        """One plain line (no Markdown rank, no subtitle) in a story that has no section heading yet."""
+        return (len(parts) == 1 and parts[0].kind == "heading" and not parts[0].level
+                and self.current is not None and not any(p.heading for p in self.current.body))
+
+    def _owns_closing_credit(self, parts: list[Line], i: int, j: int) -> bool:
+        """A headline-shaped line after a finished paragraph opens a story of its own when
+        the text under it ends with its own closing credit (a byline at the end, a nameless
+        or a source credit) and the running story has no section headings: a section does
+        not end with a credit, a story does.  (A story without byline followed by one with
+        only a closing credit would otherwise be merged into it.)"""
+        if self.current is None or any(p.heading for p in self.current.body) or not self._previous_finished():
+            return False
+        if any(p.kind == "secnum" for p in parts):
+            return False
+        if any(p.level and self.story_level and p.level > self.story_level for p in parts):
+            return False  # ranked below the story's headline: a section of it
+        text_lines, end = self._story_text_ahead(j)
+        if not text_lines or end is None:
+            return False
+        ln = self.lines[end]
+        return ln.kind == "credit" and ln.credit is not None and not self._is_photo_credit(end) or (
+            ln.kind == "credit" and bool(ln.source))
+
+    def _is_fragment(self, parts: list[Line], i: int, j: int) -> bool:
+        """A punctuation-free line read as the start of a sentence (``村里引进的合作社在某村投资``),
+        alone in its story (no section heading before it or in the text after it), right
+        before text that continues it: a paragraph cut by a column break, not a heading."""
+        if not self._lone_plain_heading(parts) or not self._previous_finished():
+            return False
+        text = parts[0].text.rstrip(CLOSERS)
+        clause = _rule_words()["clause_chars"]
+        if len(text) < 6 or " " in parts[0].text or not any(c in clause for c in text[1:-1]):
+            return False
+        if j >= len(self.lines) or self.lines[j].kind != "body":
+            return False
+        _, end = self._story_text_ahead(j)
+        return end is None or self.lines[end].kind != "heading"
 
     def _opens_story(self, parts: list[Line], nxt: Line | None) -> bool:
         if self.current is None or self.closed or self.after_column_header:
@@ -458,6 +636,17 @@ class _Segmenter:
                     continue
                 if self._opens_story(parts, nxt):
                     self._start_article(parts)
+                elif self._is_fragment(parts, i, j):
+                    line = parts[0]
+                    self._markup(line)
+                    self.current.body.append(Paragraph(text=line.text, line=line.no))  # type: ignore[union-attr]
+                    self._log("moved", "fragment-not-heading", line, line.text,
+                              "无句末标点的一行，其后接续正文、本文别无小标题：是被分栏截断的段落开头，不是小标题，归入正文")
+                elif self._owns_closing_credit(parts, i, j):
+                    article = self._start_article(parts)
+                    article.log.append(LogEntry("flagged", "story-by-credit", parts[0].no, parts[0].text,
+                                                "标题下没有署名，但前文已完整结束、其后正文以自己的文末署名结束："
+                                                "按位置定为另一篇文章的标题"))
                 else:
                     self._section_headings(parts)
                 self._captions_from(caps)
@@ -511,6 +700,16 @@ class _Segmenter:
                 for cap in self.orphan_captions:
                     self.result.furniture.append(LogEntry("flagged", "caption-without-story", cap.line, cap.text,
                                                           "本版没有文章，图片说明无所属"))
+        for line, text in self.pending_source_credits:
+            if self.result.articles:
+                last = self.result.articles[-1]
+                last.credit_lines.append(text)
+                last.log.append(LogEntry("moved", "source-credit", line.no, text,
+                                         f"图片来源署名（{line.source}），随图片说明归入本文"))
+            else:
+                self.result.furniture.append(LogEntry("removed", "source-credit", line.no, text,
+                                                      f"本版没有文章，图片来源署名（{line.source}）无所属"))
+        self.pending_source_credits = []
         return self.result
 
     def _section_headings(self, parts: list[Line]) -> None:
@@ -538,6 +737,9 @@ class _Segmenter:
         assert credit is not None
         if self.current is None:
             # a credit before any story: hold it for the first story on the page
+            if line.source:
+                self.pending_source_credits.append((line, line.text))
+                return
             self.orphan_photographers.extend(credit.photographers)
             self._furniture(line, "credit-before-story", "印在第一个标题之前的署名")
             return
@@ -547,7 +749,12 @@ class _Segmenter:
         self._add_people(credit, art)
         art.credit_lines.append(line.text)
         where = "标题下的署名" if start else "文末署名"
-        self._log("moved", "credit", line, line.text, f"{where}，移入署名栏")
+        if line.source:
+            self._log("moved", "source-credit", line, line.text, f"{where}注明来源（{line.source}），移入署名栏")
+        elif not credit.authors and not credit.photographers:
+            self._log("moved", "nameless-credit", line, line.text, f"{where}只有身份、未署姓名，移入署名栏")
+        else:
+            self._log("moved", "credit", line, line.text, f"{where}，移入署名栏")
         if not start:
             self.closed = True
             self.in_summary = False
@@ -577,7 +784,7 @@ def segment(page: SourcePage) -> PageLayout:
     # whoever the story's byline says took its pictures (文并摄)
     for art in result.articles:
         for cap in art.captions:
-            if not cap.photographers:
+            if not cap.photographers and id(cap) not in seg.sourced_captions:
                 cap.photographers = list(result.page_photographers or art.photographers)
             for name in cap.photographers:
                 if name not in art.photographers:
