@@ -74,6 +74,14 @@ class Column(_Strict):
     sidebar: bool = False
 
 
+class SourceCredits(_Strict):
+    """Credits naming a source, not a person: ``来源：X``, ``X供图``, ``图片由X提供``."""
+
+    prefixes: list[Text] = []
+    suffixes: list[Text] = []
+    around: list[Annotated[list[Text], Field(min_length=2, max_length=2)]] = []
+
+
 class LayoutFile(_Strict):
     columns: Optional[dict[Text, Optional[Column]]]
     summary_markers: list[Text]
@@ -86,10 +94,20 @@ class LayoutFile(_Strict):
     caption_gap: Annotated[int, Field(ge=1)]
     reduplications: list[Text]
     min_duplicate_chars: Annotated[int, Field(ge=1)]
+    # unseen-page rules (README: Segmentation rules); optional, with the defaults in code
+    source_credits: Optional[SourceCredits] = None
+    clause_chars: Optional[str] = None
+    short_headline_finals: Optional[str] = None
 
 
 YearSpan = Annotated[list[int], Field(min_length=2, max_length=2)]
 MonthDay = Annotated[list[Annotated[int, Field(ge=1, le=31)]], Field(min_length=2, max_length=2)]
+
+
+class Zodiac(_Strict):
+    animals: Annotated[str, Field(min_length=12, max_length=12)]
+    first_year: int
+    words: list[Text]
 
 
 class DatesFile(_Strict):
@@ -105,6 +123,11 @@ class DatesFile(_Strict):
     noted_phrases: dict[Text, str]
     evidence_kinds: dict[Text, Text]
     future_markers: list[Text]
+    # year contrasts, plans and zodiac years (README: Dates); optional, defaults in code
+    contrast_words: Optional[list[Text]] = None
+    plan_result_words: Optional[list[Text]] = None
+    past_result_words: Optional[list[Text]] = None
+    zodiac: Optional[Zodiac] = None
 
 
 class ExtraPlace(_Strict):
