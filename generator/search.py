@@ -49,12 +49,16 @@ SHARD_BYTES = 48_000  # aim per shard: a few shards per query, a few dozen KB ea
 CHUNK_DOCS = 500  # documents per metadata chunk
 TEASER_CHARS = 60
 NAME_FREQ = 1000  # jieba frequency given to the archive's names: high enough to keep them whole
-FORMAT = 1  # bump when the file layout changes (with FORMAT in archive-search.js)
+PINYIN_WORDS = 3  # words kept for one toneless pinyin spelling (named entities first, then commonest)
+FORMAT = 2  # bump when the file layout changes (with FORMAT in archive-search.js)
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _WORD_RUN = re.compile(r"[0-9a-z]+(?:\.[0-9]+)*")
 _CJK_WORD = re.compile(f"^[{_CJK}]{{2,}}$")
+# a number and the character after it: 100万吨 → token 100万, so a number with its
+# unit is found as one word (and 100万吨 is not 100 … 万吨 anywhere)
+_NUMBER_UNIT = re.compile(f"(?<![0-9a-z.])([0-9]+(?:\\.[0-9]+)*)(?=[{_CJK}])")
 
 # varint alphabet: a value is written in base 32, high digits first; the last
 # digit comes from TERMINAL, the others from MORE (both sets are JSON-safe).
@@ -78,10 +82,29 @@ class SearchDoc:
     names: list[str] = field(default_factory=list)  # an entity page's name and variants
 
 
+@functools.lru_cache(maxsize=1)
+def traditional_to_simplified() -> dict[int, str]:
+    """OpenCC's character table (t2s), one character to one character: 錦 → 锦,
+    義 → 义.  Read from the official OpenCC binding (``opencc`` on PyPI) at build
+    time; the worker gets the part of it that leads to characters in the index."""
+    import opencc
+
+    conv = opencc.OpenCC("t2s")
+    table: dict[int, str] = {}
+    for lo, hi in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)):
+        chars = [chr(cp) for cp in range(lo, hi)]
+        for ch in chars:
+            simple = conv.convert(ch)
+            if simple != ch and len(simple) == 1:
+                table[ord(ch)] = simple
+    return table
+
+
 def normalise(text: str) -> str:
-    """NFKC + lower case, the same in the worker (``String.normalize('NFKC')``):
-    full-width letters and digits match their ASCII forms."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC + lower case + traditional → simplified characters, the same in the
+    worker (``String.normalize('NFKC')``, then the shipped OpenCC table):
+    full-width letters and digits match their ASCII forms, 錦州 matches 锦州."""
+    return unicodedata.normalize("NFKC", text).lower().translate(traditional_to_simplified())
 
 
 def tokens(text: str) -> set[str]:
@@ -92,6 +115,7 @@ def tokens(text: str) -> set[str]:
         out.update(run)
         out.update(run[i:i + 2] for i in range(len(run) - 1))
     out.update(_WORD_RUN.findall(text))
+    out.update(m.group(1) + text[m.end()] for m in _NUMBER_UNIT.finditer(text))
     return out
 
 
@@ -178,7 +202,7 @@ def article_doc(art: Article, location: str) -> SearchDoc:
     tags = [t for t in (date or "日期不详", art.column) if t]
     order = (1, -(art.date.toordinal() if art.date else 0), art.source, art.index)  # newest first, undated last
     return SearchDoc(location, title, date, tags, _teaser(art), _join(_headline_texts(art)), _join(_filed_texts(art)),
-                     _join(_text_texts(art)), order)
+                     "\n".join(t for t in _text_texts(art) if t), order)
 
 
 def _join(texts: Iterable[str]) -> str:
@@ -270,6 +294,33 @@ def _js(call: str, *args) -> bytes:
 # ---------------------------------------------------------------------------
 # the index
 # ---------------------------------------------------------------------------
+_PLACE_SUFFIX = "省市县区镇乡村"
+
+
+def pinyin_map(vocabulary: dict[str, list[str]], named: dict[str, list[int]], frequency) -> dict[str, str]:
+    """Toneless pinyin (``jinzhou``) → the words spelt so, space-separated: every
+    entity name, column and word of the word list of two to four characters, the
+    names of entity pages first, then the words whose rarest character pair is in
+    most documents; at most ``PINYIN_WORDS`` per spelling."""
+    from .entities import pinyin_words
+
+    found: dict[str, list[tuple]] = defaultdict(list)
+    for items in vocabulary.values():
+        for item in items:
+            word = item.split(":")[0]
+            if not 2 <= len(word) <= 4 and word not in named:
+                continue
+            spelling = "".join(pinyin_words(word))
+            if not spelling.isascii() or not spelling.isalpha():
+                continue
+            df = min(frequency(word[i:i + 2]) for i in range(len(word) - 1))
+            found[spelling].append((word not in named, -df, word))
+            if word in named and len(word) > 2 and word[-1] in _PLACE_SUFFIX:  # jiudaoling → 九道岭镇
+                stem = "".join(pinyin_words(word[:-1]))
+                found[stem].append((False, -df, word))
+    return {sp: " ".join(w for *_, w in sorted(ws)[:PINYIN_WORDS]) for sp, ws in found.items()}
+
+
 def build_index(docs: list[SearchDoc], words: Iterable[str]) -> dict[str, bytes]:
     """All files of ``search/``: documents are numbered in their ``order``."""
     docs = sorted(docs, key=lambda d: d.order)
@@ -293,23 +344,37 @@ def build_index(docs: list[SearchDoc], words: Iterable[str]) -> dict[str, bytes]
             ids = named.get(word)
             vocabulary[word[:2]].append(f"{word}:{','.join(map(str, ids))}" if ids else word)
     entries = {tok: [encode_postings(f.get(tok, [])) for f in fields] for tok in sorted(every)}
+    spellings = pinyin_map(vocabulary, named, lambda tok: sum(len(f.get(tok, ())) for f in fields))
     size = sum(len(t) * 3 + sum(map(len, e)) + 12 for t, e in entries.items())
     size += sum(len(w) * 3 + 1 for ws in vocabulary.values() for w in ws)
+    size += sum(len(k) + 4 + len(v) * 3 for k, v in spellings.items())
     shards = max(1, -(-size // SHARD_BYTES))
     shard_tokens: list[dict[str, list[str]]] = [{} for _ in range(shards)]
     shard_words: list[dict[str, str]] = [{} for _ in range(shards)]
+    shard_pinyin: list[dict[str, str]] = [{} for _ in range(shards)]
     for tok, entry in entries.items():
         shard_tokens[shard_of(tok, shards)][tok] = entry
     for head, ws in vocabulary.items():
         shard_words[shard_of(head, shards)][head] = " ".join(ws)
+    for spelling, ws in spellings.items():  # beside the ASCII token of the same spelling
+        shard_pinyin[shard_of(spelling, shards)][spelling] = ws
     files: dict[str, bytes] = {}
     for n in range(shards):
-        files[f"search/s/{n}.js"] = _js("archiveSearch.shard", n, shard_tokens[n], shard_words[n])
+        files[f"search/s/{n}.js"] = _js("archiveSearch.shard", n, shard_tokens[n], shard_words[n], shard_pinyin[n])
     chunks = -(-len(docs) // CHUNK_DOCS)
     for c in range(chunks):
         rows = [[d.location, d.title, d.date, d.tags, d.teaser] for d in docs[c * CHUNK_DOCS:(c + 1) * CHUNK_DOCS]]
         files[f"search/d/{c}.js"] = _js("archiveSearch.docs", c, rows)
+    # the text of each article, one file each: loaded for the results on screen
+    # (their passages) and to check quoted phrases and numbers with units
+    for n, doc in enumerate(docs):
+        if not doc.names:
+            files[f"search/t/{n}.js"] = _js("archiveSearch.text", n, "\n".join((doc.headline, doc.filed, doc.text)))
+    # traditional characters that fold to a character of the index (錦 → 锦)
+    folds = "".join(chr(t) + s for t, s in sorted(traditional_to_simplified().items()) if s in every)
+    files["search/v.js"] = _js("archiveSearch.variants", folds)
     meta = {"format": FORMAT, "docs": len(docs), "entities": sum(1 for d in docs if d.names),
+            "texts": sum(1 for d in docs if not d.names),
             "shards": shards, "chunk": CHUNK_DOCS,
             "more": MORE, "terminal": TERMINAL}
     files["search/meta.js"] = _js("archiveSearch.meta", meta)

@@ -18,20 +18,25 @@
   "use strict"
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
-  var FORMAT = 1  // generator/search.py FORMAT
-  var MAX_RESULTS = 200
+  var FORMAT = 2  // generator/search.py FORMAT
+  var MAX_RESULTS = 1000  // listed (Material shows them 10, then 4 more as the list scrolls); the count is exact
+  var PASSAGES = 20  // results shown with the passage where the query occurs (the text of each is loaded)
   var script = typeof document !== "undefined" && document.currentScript
     ? document.currentScript.src
     : self.location.href
   var BASE = new URL("../../search/", script).href
   var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+(?:\.[0-9]+)*/g
   var CJK = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/
+  var NUMBER = /^[0-9]+(?:\.[0-9]+)*$/
 
   var meta = null
   var tokens = {}      // token → postings [headline, filed under, text only] (encoded)
   var words = {}       // first two characters → [words]
   var named = {}       // word → ids of the entity pages it names
   var docs = {}        // id → [location, title, date, tags, teaser]
+  var texts = {}       // id → an article's text (headline, filed under, text: lines)
+  var pinyin = {}      // toneless pinyin → the words spelt so
+  var variants = null  // traditional → simplified character
   var pending = {}     // file → promise
 
   /* ------------------------------------------------------------------------
@@ -39,13 +44,19 @@
    * --------------------------------------------------------------------- */
   self.archiveSearch = {
     meta: function (m) { meta = m },
-    shard: function (n, t, w) {
+    shard: function (n, t, w, p) {
+      for (var s in p || {}) pinyin[s] = p[s].split(" ")
       for (var k in t) tokens[k] = t[k]
       for (var h in w) words[h] = w[h].split(" ").map(function (item) {
         var parts = item.split(":")
         if (parts.length > 1) named[parts[0]] = parts[1].split(",").map(Number)
         return parts[0]
       })
+    },
+    text: function (id, text) { texts[id] = text },
+    variants: function (pairs) {
+      variants = {}
+      for (var i = 0; i + 1 < pairs.length; i += 2) variants[pairs.charAt(i)] = pairs.charAt(i + 1)
     },
     docs: function (c, rows) {
       for (var i = 0; i < rows.length; i++) docs[c * meta.chunk + i] = rows[i]
@@ -62,6 +73,17 @@
 
   function loadAll(files) {
     return Promise.all(files.map(load))
+  }
+
+  /* many files in one importScripts call (fetched in parallel in a worker) */
+  function loadMany(files) {
+    files = files.filter(function (f) { return !pending[f] })
+    if (!files.length) return Promise.resolve()
+    var p = Promise.resolve().then(function () {
+      return importScripts.apply(self, files.map(function (f) { return BASE + f }))
+    })
+    files.forEach(function (f) { pending[f] = p })
+    return p
   }
 
   function shardOf(token) {
@@ -119,16 +141,63 @@
   }
 
   /* ------------------------------------------------------------------------
-   * Query → words
+   * Normalising: NFKC, lower case, traditional → simplified (OpenCC's table,
+   * the part of it the index needs: search/v.js, loaded with the first
+   * Chinese query) — generator/search.py normalise()
    * --------------------------------------------------------------------- */
-  function runs(query) {
-    return query.normalize("NFKC").toLowerCase().match(RUN) || []
+  function fold(text) {
+    if (!variants) return text
+    var out = ""
+    for (var i = 0; i < text.length; i++) out += variants[text.charAt(i)] || text.charAt(i)
+    return out
   }
 
+  function normalise(text) {
+    return fold(text.normalize("NFKC").toLowerCase())
+  }
+
+  /* the normalised text and, for each of its characters, where it came from */
+  function normalMap(text) {
+    var out = "", from = []
+    for (var i = 0; i < text.length; i++) {
+      var cp = text.codePointAt(i), ch = cp > 0xffff ? text.substr(i, 2) : text.charAt(i)
+      var n = normalise(ch)
+      for (var k = 0; k < n.length; k++) from.push(i)
+      out += n
+      if (cp > 0xffff) i++
+    }
+    from.push(text.length)
+    return [out, from]
+  }
+
+  function squeeze(text) {
+    return text.replace(/\s+/g, " ").trim()
+  }
+
+  /* ------------------------------------------------------------------------
+   * Query → terms: words (split with the word list), numbers with their
+   * unit, quoted phrases, pinyin of known words
+   * --------------------------------------------------------------------- */
   function pairs(run) {
     if (run.length < 2) return [run]
     var out = []
     for (var i = 0; i + 1 < run.length; i++) out.push(run.substr(i, 2))
+    return out
+  }
+
+  /* the index tokens a literal string needs (generator/search.py tokens()) */
+  function tokensOf(text) {
+    var out = [], m, re = new RegExp(RUN.source, "g")
+    while ((m = re.exec(text))) {
+      var run = m[0]
+      if (CJK.test(run)) out = out.concat(pairs(run))
+      else {
+        out.push(run)
+        var next = text.charAt(m.index + run.length)
+        if (NUMBER.test(run) && CJK.test(next) && !/[0-9a-z.]/.test(text.charAt(m.index - 1)))
+          out.push(run + next)
+      }
+    }
     return out
   }
 
@@ -157,33 +226,136 @@
     return out
   }
 
-  function queryWords(query) {
-    var out = []
-    runs(query).forEach(function (run) {
-      (CJK.test(run) ? segment(run) : [run]).forEach(function (w) {
-        if (out.indexOf(w) < 0) out.push(w)
-      })
+  /* quoted phrases ("…", “…”, 「…」, 『…』) and the rest of the query */
+  function splitQuotes(q) {
+    var phrases = []
+    var rest = q.replace(/["“「『]([^"”」』]*)(?:["”」』]|$)/g, function (_, p) {
+      p = squeeze(p)
+      if (p && phrases.indexOf(p) < 0) phrases.push(p)
+      return " "
     })
-    return out
+    return [phrases, rest.replace(/["“”「」『』]/g, " ")]
   }
 
-  /* documents holding a word: [anywhere, in the headline, in headline or filed under] */
-  function match(word) {
+  function term(text, kind) {
+    var toks = kind === "word" && CJK.test(text) ? pairs(text) : tokensOf(text)
+    /* a phrase of one character pair or one ASCII word is exact in the index */
+    var verify = kind === "number" || (kind === "phrase" && (toks.length > 1 || text !== toks[0]))
+    return { text: text, kind: kind, toks: toks, verify: verify }
+  }
+
+  function queryTerms(q) {
+    var sq = splitQuotes(q), out = sq[0].map(function (p) { return term(p, "phrase") })
+    var rest = sq[1], m, re = new RegExp(RUN.source, "g"), prev = null
+    while ((m = re.exec(rest))) {
+      var run = m[0]
+      if (CJK.test(run)) {
+        var segs = segment(run)
+        if (prev && prev.end === m.index && NUMBER.test(prev.term.text)) {
+          var num = term(prev.term.text + segs.shift(), "number")  // 100 + 万吨: one word
+          out[out.indexOf(prev.term)] = num
+        }
+        segs.forEach(function (w) { out.push(term(w, "word")) })
+        prev = null
+      } else {
+        var t = term(run, "ascii")
+        out.push(t)
+        prev = { term: t, end: m.index + run.length }
+      }
+    }
+    var seen = {}
+    return out.filter(function (t) { return seen[t.kind + t.text] ? false : (seen[t.kind + t.text] = true) })
+  }
+
+  /* an ASCII word no document has, spelt like known words: jinzhou → 锦州 */
+  function pinyinOf(t) {
+    if (t.kind !== "ascii" || tokens[t.text] || !/^[a-z]{4,}$/.test(t.text) || !pinyin[t.text]) return t
+    var alt = term(pinyin[t.text][0], "word")
+    alt.via = t.text
+    return alt
+  }
+
+  /* documents holding a term's tokens: [anywhere, in the headline, in headline or filed under] */
+  function match(t) {
     var all = null, head = null, filed = null
-    var toks = CJK.test(word) ? pairs(word) : [word]
-    for (var i = 0; i < toks.length; i++) {
-      var entry = tokens[toks[i]]
+    for (var i = 0; i < t.toks.length; i++) {
+      var entry = tokens[t.toks[i]]
       if (!entry) return [[], [], []]
       var h = decode(entry[0]), f = union(h, decode(entry[1])), a = union(f, decode(entry[2]))
       all = all ? intersect(all, a) : a
       head = head ? intersect(head, h) : h
       filed = filed ? intersect(filed, f) : f
     }
-    return [all, head, filed]
+    return [all || [], head || [], filed || []]
   }
 
   /* ------------------------------------------------------------------------
-   * Results in Material's shape
+   * Text of documents: an article's text file, an entity page's name
+   * --------------------------------------------------------------------- */
+  function loadTexts(ids) {
+    var files = [], chunks = {}
+    ids.forEach(function (id) {
+      if (id >= meta.entities) { if (!(id in texts)) files.push("t/" + id + ".js") }
+      else chunks["d/" + Math.floor(id / meta.chunk) + ".js"] = 1
+    })
+    var batches = [loadAll(Object.keys(chunks))]
+    for (var i = 0; i < files.length; i += 50) batches.push(loadMany(files.slice(i, i + 50)))
+    return Promise.all(batches)
+  }
+
+  function textOf(id) {
+    return id >= meta.entities ? texts[id] || "" : (docs[id] ? docs[id][1] : "")
+  }
+
+  var normalCache = {}
+  function normalText(id) {
+    if (!(id in normalCache)) normalCache[id] = squeeze(normalise(textOf(id)))
+    return normalCache[id]
+  }
+
+  /* ------------------------------------------------------------------------
+   * Did you mean: the closest spelling found in the documents holding most of
+   * the query's characters (one character substituted), as a known word
+   * --------------------------------------------------------------------- */
+  function closest(t) {
+    var chars = t.text.split("").filter(function (c) { return CJK.test(c) })
+    if (chars.length < 2) return Promise.resolve(null)
+    return loadAll(shardFiles(chars)).then(function () {
+      var count = {}
+      chars.forEach(function (c) {
+        match({ toks: [c] })[0].forEach(function (id) { count[id] = (count[id] || 0) + 1 })
+      })
+      var ids = Object.keys(count).map(Number).filter(function (id) {
+        return count[id] >= chars.length - 1 && id >= meta.entities
+      }).sort(function (a, b) { return count[b] - count[a] || a - b }).slice(0, 30)
+      return loadTexts(ids).then(function () {
+        var found = {}, n = t.text.length
+        ids.forEach(function (id) {
+          var text = normalText(id)
+          for (var i = 0; i + n <= text.length; i++) {
+            var diff = 0
+            for (var k = 0; k < n && diff < 2; k++) if (text.charAt(i + k) !== t.text.charAt(k)) diff++
+            if (diff === 1) {
+              var w = text.substr(i, n)
+              if (/^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/.test(w)) found[w] = (found[w] || 0) + 1
+            }
+          }
+        })
+        var best = Object.keys(found).sort(function (a, b) { return found[b] - found[a] })[0]
+        if (!best) return null
+        return loadAll(shardFiles([best.substr(0, 2)])).then(function () {
+          var list = words[best.substr(0, 2)] || []
+          var longer = list.filter(function (w) {
+            return w.length > best.length && w.indexOf(best) === 0 && named[w]
+          }).sort(function (a, b) { return a.length - b.length })
+          return longer.length ? longer[0] : best  // 九道岭 → the place 九道岭镇
+        })
+      })
+    })
+  }
+
+  /* ------------------------------------------------------------------------
+   * Passages: the sentence with most query terms, terms marked
    * --------------------------------------------------------------------- */
   function escapeHTML(s) {
     return s.replace(/[&<>"']/g, function (c) {
@@ -191,65 +363,148 @@
     })
   }
 
-  function highlighter(ws) {
-    if (!ws.length) return escapeHTML
-    var re = new RegExp("(" + ws.slice().sort(function (a, b) { return b.length - a.length })
-      .map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") }).join("|") + ")", "ig")
-    return function (text) {
-      return text.split(re).map(function (part, i) {
-        return i % 2 ? "<mark data-md-highlight>" + escapeHTML(part) + "</mark>" : escapeHTML(part)
-      }).join("")
+  /* [start, end, needle] ranges of the original text where the needles occur (normalised) */
+  function hits(text, needles) {
+    var nm = normalMap(text), norm = nm[0], from = nm[1], out = []
+    needles.forEach(function (n) {
+      if (!n) return
+      for (var i = norm.indexOf(n); i >= 0; i = norm.indexOf(n, i + 1)) out.push([from[i], from[i + n.length], n])
+    })
+    return out.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1] })
+  }
+
+  function mark(text, needles) {
+    var out = "", at = 0
+    hits(text, needles).forEach(function (h) {
+      if (h[0] < at) return
+      out += escapeHTML(text.substring(at, h[0])) + "<mark data-md-highlight>" +
+        escapeHTML(text.substring(h[0], h[1])) + "</mark>"
+      at = h[1]
+    })
+    return out + escapeHTML(text.substring(at))
+  }
+
+  var PASSAGE = 140  // characters at most, around the first hit of the best sentence
+
+  function passage(text, needles) {
+    var best = null
+    text.split("\n").slice(2).forEach(function (line) {
+      var sentences = line.match(/[^。！？!?；;]+[。！？!?；;]*/g) || []
+      sentences.forEach(function (s, i) {
+        var h = hits(s, needles), distinct = {}
+        h.forEach(function (x) { distinct[x[2]] = 1 })
+        var score = Object.keys(distinct).length * 100 + h.length
+        if (h.length && (!best || score > best.score)) {
+          var after = s.length < 40 && sentences[i + 1] ? sentences[i + 1] : ""
+          best = { score: score, text: s + after, first: h[0][0] }
+        }
+      })
+    })
+    if (!best) return null
+    var t = best.text, start = 0, end = t.length
+    if (t.length > PASSAGE) {
+      start = Math.max(0, Math.min(best.first - 30, t.length - PASSAGE))
+      end = start + PASSAGE
     }
+    return (start > 0 ? "…" : "") + mark(t.substring(start, end).trim(), needles) + (end < t.length ? "…" : "")
+  }
+
+  /* ------------------------------------------------------------------------
+   * Search: every term required; quoted phrases and numbers with their unit
+   * checked against the text; results in Material's shape
+   * --------------------------------------------------------------------- */
+  function rankAndList(terms, ids, score, exact, extra) {
+    function key(id) {
+      return [exact[id] ? 0 : 1, -(score[id] || 0), id < meta.entities ? 1 : 0, id]
+    }
+    ids.sort(function (a, b) {
+      var ka = key(a), kb = key(b)
+      for (var i = 0; i < 4; i++) if (ka[i] !== kb[i]) return ka[i] - kb[i]
+      return 0
+    })
+    var total = ids.length
+    ids = ids.slice(0, MAX_RESULTS)
+    var chunks = {}
+    ids.forEach(function (id) { chunks["d/" + Math.floor(id / meta.chunk) + ".js"] = 1 })
+    var shown = ids.slice(0, PASSAGES).filter(function (id) { return id >= meta.entities })
+    return Promise.all([loadAll(Object.keys(chunks)), loadTexts(shown)]).then(function () {
+      var needles = terms.map(function (t) { return t.text }), marks = {}
+      terms.forEach(function (t) { marks[t.text] = true })
+      var note = ""
+      if (total > ids.length || extra)
+        note = '<span class="archive-search-note" hidden data-total="' + total + '" data-shown="' + ids.length +
+          '"' + (extra || "") + "></span>"
+      return {
+        items: ids.map(function (id, rank) {
+          var d = docs[id], text = (rank < PASSAGES && texts[id] && passage(texts[id], needles)) || d[4]
+          return [{
+            location: d[0],
+            title: mark(d[1], needles),
+            text: (rank ? "" : note) + (text ? "<p>" + (text === d[4] ? mark(text, needles) : text) + "</p>" : ""),
+            tags: d[3].map(escapeHTML),
+            score: ids.length - rank,
+            terms: marks
+          }]
+        })
+      }
+    })
+  }
+
+  function find(terms) {
+    var ids = null, score = {}, exact = {}
+    terms.forEach(function (t) {
+      var m = match(t)
+      ids = ids ? intersect(ids, m[0]) : m[0]
+      m[1].forEach(function (id) { score[id] = (score[id] || 0) + 1 })  // headline: 1 + 1
+      m[2].forEach(function (id) { score[id] = (score[id] || 0) + 1 })
+      if (t.kind === "word") (named[t.text] || []).forEach(function (id) { exact[id] = 1 })
+    })
+    ids = ids || []
+    var checks = terms.filter(function (t) { return t.verify })
+    if (!checks.length || !ids.length) return Promise.resolve([ids, score, exact])
+    return loadTexts(ids).then(function () {
+      ids = ids.filter(function (id) {
+        var text = normalText(id)
+        return checks.every(function (t) { return text.indexOf(t.text) >= 0 })
+      })
+      return [ids, score, exact]
+    })
   }
 
   function search(query) {
-    var rs = runs(query), ws
-    if (!rs.length || meta.format !== FORMAT) return Promise.resolve({ items: [] })
-    var toks = []
-    rs.forEach(function (run) { toks = toks.concat(CJK.test(run) ? pairs(run) : [run]) })
-    return loadAll(shardFiles(toks)).then(function () {
-      ws = queryWords(query)  // with the word list of the loaded shards
+    var q = query.normalize("NFKC").toLowerCase(), terms
+    if (!(q.match(RUN) || []).length || meta.format !== FORMAT) return Promise.resolve({ items: [] })
+    var first = CJK.test(q.replace(/[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g, "")) ? load("v.js") : Promise.resolve()
+    return first.then(function () {
+      q = fold(q)
+      return loadAll(shardFiles(tokensOf(q)))
+    }).then(function () {
+      terms = queryTerms(q).map(pinyinOf)  // with the word list of the loaded shards
       var need = []
-      ws.forEach(function (w) { need = need.concat(CJK.test(w) ? pairs(w) : [w]) })
+      terms.forEach(function (t) { need = need.concat(t.toks) })
       return loadAll(shardFiles(need))
     }).then(function () {
-      var ids = null, score = {}, exact = {}
-      ws.forEach(function (w) {
-        var m = match(w)
-        ids = ids ? intersect(ids, m[0]) : m[0]
-        m[1].forEach(function (id) { score[id] = (score[id] || 0) + 1 })  // headline: 1 + 1
-        m[2].forEach(function (id) { score[id] = (score[id] || 0) + 1 })
-        ;(named[w] || []).forEach(function (id) { exact[id] = 1 })
-      })
-      /* the page of an entity named by the query; then query words in the headline
-         (2 each) or filed under (1); then articles before other entity pages; then newer */
-      function key(id) {
-        return [exact[id] ? 0 : 1, -(score[id] || 0), id < meta.entities ? 1 : 0, id]
-      }
-      ids.sort(function (a, b) {
-        var ka = key(a), kb = key(b)
-        for (var i = 0; i < 4; i++) if (ka[i] !== kb[i]) return ka[i] - kb[i]
-        return 0
-      })
-      ids = ids.slice(0, MAX_RESULTS)
-      var chunks = {}
-      ids.forEach(function (id) { chunks["d/" + Math.floor(id / meta.chunk) + ".js"] = 1 })
-      return loadAll(Object.keys(chunks)).then(function () {
-        var mark = highlighter(ws), terms = {}
-        ws.forEach(function (w) { terms[w] = true })
-        return {
-          items: ids.map(function (id, rank) {
-            var d = docs[id]
-            return [{
-              location: d[0],
-              title: mark(d[1]),
-              text: d[4] ? "<p>" + mark(d[4]) + "</p>" : "",
-              tags: d[3].map(escapeHTML),
-              score: ids.length - rank,
-              terms: terms
-            }]
-          })
-        }
+      return find(terms)
+    }).then(function (found) {
+      var via = terms.filter(function (t) { return t.via }).map(function (t) { return t.via + "→" + t.text })
+      var extra = via.length ? ' data-pinyin="' + escapeHTML(via.join(" ")) + '"' : ""
+      if (found[0].length) return rankAndList(terms, found[0], found[1], found[2], extra)
+      /* nothing: the closest spelling of each term that finds nothing alone */
+      var lost = terms.filter(function (t) { return t.kind !== "ascii" && !match(t)[0].length })
+      if (!lost.length) return { items: [] }
+      return Promise.all(lost.map(closest)).then(function (fixes) {
+        if (fixes.some(function (f) { return !f })) return { items: [] }
+        var fixed = terms.map(function (t) {
+          var i = lost.indexOf(t)
+          return i < 0 ? t : term(fixes[i], t.kind === "phrase" ? "phrase" : "word")
+        })
+        var need = []
+        fixed.forEach(function (t) { need = need.concat(t.toks) })
+        return loadAll(shardFiles(need)).then(function () { return find(fixed) }).then(function (again) {
+          if (!again[0].length) return { items: [] }
+          var shown = fixed.map(function (t) { return t.text }).join(" ")
+          return rankAndList(fixed, again[0], again[1], again[2], extra + ' data-suggest="' + escapeHTML(shown) + '"')
+        })
       })
     })
   }
