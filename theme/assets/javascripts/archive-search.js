@@ -374,12 +374,17 @@
   }
 
   function mark(text, needles) {
+    var ranges = []
+    hits(text, needles).forEach(function (h) {  // overlapping or touching hits: one mark
+      var last = ranges[ranges.length - 1]
+      if (last && h[0] <= last[1]) last[1] = Math.max(last[1], h[1])
+      else ranges.push([h[0], h[1]])
+    })
     var out = "", at = 0
-    hits(text, needles).forEach(function (h) {
-      if (h[0] < at) return
-      out += escapeHTML(text.substring(at, h[0])) + "<mark data-md-highlight>" +
-        escapeHTML(text.substring(h[0], h[1])) + "</mark>"
-      at = h[1]
+    ranges.forEach(function (r) {
+      out += escapeHTML(text.substring(at, r[0])) + "<mark data-md-highlight>" +
+        escapeHTML(text.substring(r[0], r[1])) + "</mark>"
+      at = r[1]
     })
     return out + escapeHTML(text.substring(at))
   }
