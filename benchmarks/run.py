@@ -48,7 +48,8 @@ def measure(label: str, seeds: Path, work: Path) -> dict[str, str]:
     site = work / "site"
     files = [p for p in site.rglob("*") if p.is_file()]
     pages = sorted(p.stat().st_size for p in (site / "articles").rglob("*.html"))
-    index = [p.read_bytes() for p in (site / "search").rglob("*") if p.is_file()]
+    index = [p.read_bytes() for p in (site / "search").rglob("*") if p.is_file() and p.parent.name != "t"]
+    texts = [p.read_bytes() for p in (site / "search" / "t").glob("*.js")]  # passages, phrase checks
     raw = sum(map(len, index))
     packed = sum(len(gzip.compress(data, 6)) for data in index)  # per file, as a server sends them
     row = {
@@ -59,6 +60,8 @@ def measure(label: str, seeds: Path, work: Path) -> dict[str, str]:
         "largest article KB": f"{pages[-1] / 1e3:.1f}", "median article KB": f"{statistics.median(pages) / 1e3:.1f}",
         "search index MB (gzip)": f"{raw / 1e6:.2f} ({packed / 1e6:.2f})",
         "index bytes/article (gzip)": f"{raw / articles:.0f} ({packed / articles:.0f})",
+        "passage texts bytes/article (gzip)": f"{sum(map(len, texts)) / articles:.0f} "
+                                              f"({sum(len(gzip.compress(t, 6)) for t in texts) / articles:.0f})",
         "peak MB": f"{peak:.0f}",
     }
     if Path(CHROMIUM).exists():
