@@ -80,6 +80,7 @@ class SearchDoc:
     text: str = ""  # …then here
     order: tuple = ()  # documents are numbered in this order: it breaks ties
     names: list[str] = field(default_factory=list)  # an entity page's name and variants
+    facets: dict[str, list[str]] = field(default_factory=dict)  # the search page's filters: year, column, place, topic
 
 
 @functools.lru_cache(maxsize=1)
@@ -201,8 +202,32 @@ def article_doc(art: Article, location: str) -> SearchDoc:
     title = " ".join(t for t in (art.title, art.subtitle) if t) or "（无标题）"
     tags = [t for t in (date or "日期不详", art.column) if t]
     order = (1, -(art.date.toordinal() if art.date else 0), art.source, art.index)  # newest first, undated last
+    facets = {"year": [str(art.date.year)] if art.date else [], "column": [art.column] if art.column else [],
+              "place": [p for p in art.places if "/" in p or _county_or_below(p)], "topic": list(art.topics)}
     return SearchDoc(location, title, date, tags, _teaser(art), _join(_headline_texts(art)), _join(_filed_texts(art)),
-                     "\n".join(t for t in _text_texts(art) if t), order)
+                     "\n".join(t for t in _text_texts(art) if t), order, facets=facets)
+
+
+def _county_or_below(key: str) -> bool:
+    from .entities import index
+
+    place = index().places.get(key)
+    return place is None or place.level not in ("city", "province")
+
+
+def _facet_order(kind: str, values: dict[str, list[int]]) -> list[tuple[str, list[int]]]:
+    """Years newest first; other filters' values commonest first."""
+    if kind == "year":
+        return sorted(values.items(), reverse=True)
+    return sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def facet_label(kind: str, value: str) -> str:
+    """What the search page shows for a filter value: a place with the places above
+    it (四方台村 · 九道岭镇 · 义县: several villages share a name)."""
+    if kind == "place":
+        return " · ".join(reversed(value.split("/")))
+    return value
 
 
 def _join(texts: Iterable[str]) -> str:
@@ -240,6 +265,38 @@ def archive_index(articles: list[Article], page_word_lists: Iterable[str]) -> di
     words = {w for line in page_word_lists for w in line.split()}
     words |= {art.column for art in articles if art.column}
     return build_index(archive_docs(articles), words)
+
+
+# the full search page (search.html): its form and list are filled by
+# theme/assets/javascripts/archive-search-page.js (theme/partials/archive-search.html
+# loads it on this page only); without script it says so
+SEARCH_PAGE = """---
+title: 搜索
+hide:
+  - navigation
+  - toc
+---
+
+# 搜索
+
+<div class="archive-search-page" data-archive-search-page>
+<form class="archive-search-form" role="search" action="search.html" method="get">
+<label class="archive-search-q"><span>检索词</span>
+<input type="search" name="q" autocomplete="off" placeholder="词、短语（加引号）、拼音，如：锦州 “100万吨”"></label>
+<label><span>年份</span><select name="year"><option value="">全部</option></select></label>
+<label><span>栏目</span><select name="column"><option value="">全部</option></select></label>
+<label><span>地点</span><select name="place"><option value="">全部</option></select></label>
+<label><span>主题</span><select name="topic"><option value="">全部</option></select></label>
+<label><span>排序</span><select name="sort">
+<option value="">相关度</option><option value="new">最新在前</option><option value="old">最早在前</option>
+</select></label>
+<button type="submit">搜索</button>
+</form>
+<p class="archive-search-status" role="status" aria-live="polite">搜索需要浏览器启用 JavaScript。</p>
+<ol class="archive-search-results"></ol>
+<button type="button" class="archive-search-more" hidden>更多结果</button>
+</div>
+"""
 
 
 # ---------------------------------------------------------------------------
@@ -370,6 +427,15 @@ def build_index(docs: list[SearchDoc], words: Iterable[str]) -> dict[str, bytes]
     for n, doc in enumerate(docs):
         if not doc.names:
             files[f"search/t/{n}.js"] = _js("archiveSearch.text", n, "\n".join((doc.headline, doc.filed, doc.text)))
+    # the search page's filters: for each value, the documents that have it
+    facets: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for n, doc in enumerate(docs):
+        for kind, values in doc.facets.items():
+            for value in dict.fromkeys(values):
+                facets[kind][value].append(n)
+    files["search/f.js"] = _js("archiveSearch.facets", {
+        kind: [[value, facet_label(kind, value), encode_postings(ids)] for value, ids in _facet_order(kind, values)]
+        for kind, values in sorted(facets.items())})
     # traditional characters that fold to a character of the index (錦 → 锦)
     folds = "".join(chr(t) + s for t, s in sorted(traditional_to_simplified().items()) if s in every)
     files["search/v.js"] = _js("archiveSearch.variants", folds)
@@ -382,5 +448,6 @@ def build_index(docs: list[SearchDoc], words: Iterable[str]) -> dict[str, bytes]
     # (search_index.json over HTTP, search_index.js from file://); no documents.
     stub = {"config": {"lang": ["zh"], "separator": r"[\s\-]+", "pipeline": []}, "docs": []}
     files["search/search_index.json"] = json.dumps(stub).encode()
+    files["search.md"] = SEARCH_PAGE.encode("utf-8")
     files["search/search_index.js"] = f"var __index = {json.dumps(stub)};\n".encode()
     return files

@@ -476,10 +476,12 @@
     })
   }
 
-  function search(query) {
-    var q = query.normalize("NFKC").toLowerCase(), terms
-    if (!(q.match(RUN) || []).length || meta.format !== FORMAT) return Promise.resolve({ items: [] })
-    var first = CJK.test(q.replace(/[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g, "")) ? load("v.js") : Promise.resolve()
+  /* the query's terms and the documents holding all of them (or, when none does,
+     those of the closest spelling): {terms, ids, score, exact, note} */
+  function lookup(query) {
+    var q = query.normalize("NFKC").toLowerCase(), terms, note = {}
+    if (!(q.match(RUN) || []).length || meta.format !== FORMAT) return Promise.resolve(null)
+    var first = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/.test(q) ? load("v.js") : Promise.resolve()
     return first.then(function () {
       q = fold(q)
       return loadAll(shardFiles(tokensOf(q)))
@@ -492,13 +494,14 @@
       return find(terms)
     }).then(function (found) {
       var via = terms.filter(function (t) { return t.via }).map(function (t) { return t.via + "→" + t.text })
-      var extra = via.length ? ' data-pinyin="' + escapeHTML(via.join(" ")) + '"' : ""
-      if (found[0].length) return rankAndList(terms, found[0], found[1], found[2], extra)
+      if (via.length) note.pinyin = via.join(" ")
+      var result = { terms: terms, ids: found[0], score: found[1], exact: found[2], note: note }
+      if (found[0].length) return result
       /* nothing: the closest spelling of each term that finds nothing alone */
       var lost = terms.filter(function (t) { return t.kind !== "ascii" && !match(t)[0].length })
-      if (!lost.length) return { items: [] }
+      if (!lost.length) return result
       return Promise.all(lost.map(closest)).then(function (fixes) {
-        if (fixes.some(function (f) { return !f })) return { items: [] }
+        if (fixes.some(function (f) { return !f })) return result
         var fixed = terms.map(function (t) {
           var i = lost.indexOf(t)
           return i < 0 ? t : term(fixes[i], t.kind === "phrase" ? "phrase" : "word")
@@ -506,10 +509,95 @@
         var need = []
         fixed.forEach(function (t) { need = need.concat(t.toks) })
         return loadAll(shardFiles(need)).then(function () { return find(fixed) }).then(function (again) {
-          if (!again[0].length) return { items: [] }
-          var shown = fixed.map(function (t) { return t.text }).join(" ")
-          return rankAndList(fixed, again[0], again[1], again[2], extra + ' data-suggest="' + escapeHTML(shown) + '"')
+          if (!again[0].length) return result
+          note.suggest = fixed.map(function (t) { return t.text }).join(" ")
+          return { terms: fixed, ids: again[0], score: again[1], exact: again[2], note: note }
         })
+      })
+    })
+  }
+
+  function search(query) {
+    return lookup(query).then(function (r) {
+      if (!r || !r.ids.length) return { items: [] }
+      var extra = ""
+      if (r.note.pinyin) extra += ' data-pinyin="' + escapeHTML(r.note.pinyin) + '"'
+      if (r.note.suggest) extra += ' data-suggest="' + escapeHTML(r.note.suggest) + '"'
+      return rankAndList(r.terms, r.ids, r.score, r.exact, extra)
+    })
+  }
+
+  /* ------------------------------------------------------------------------
+   * The search page (search.html): filters with their counts, sort, pages.
+   * A request is {q, year, column, place, topic, sort: "" | "new" | "old",
+   * from, size}; the answer {total, items, facets, note}.
+   * --------------------------------------------------------------------- */
+  var KINDS = ["year", "column", "place", "topic"]
+  var facets = null  // kind → [[value, label, ids (encoded, then decoded)]]
+  self.archiveSearch.facets = function (f) { facets = f }
+
+  function facetIds(kind, value) {
+    var row = (facets[kind] || []).filter(function (r) { return r[0] === value })[0]
+    if (!row) return []
+    if (typeof row[2] === "string") row[2] = decode(row[2])
+    return row[2]
+  }
+
+  function browse(req) {
+    return Promise.all([load("f.js"), lookup(req.q || "")]).then(function (all) {
+      var r = all[1], words = (req.q || "").trim() !== ""
+      if (!r) {
+        r = { terms: [], ids: [], score: {}, exact: {}, note: {} }
+        if (!words) for (var id = meta.entities; id < meta.docs; id++) r.ids.push(id)  // browsing by filter
+      }
+      var chosen = KINDS.filter(function (k) { return req[k] })
+      var sets = {}
+      chosen.forEach(function (k) { sets[k] = facetIds(k, req[k]) })
+      function without(skip) {
+        var ids = r.ids
+        chosen.forEach(function (k) { if (k !== skip) ids = intersect(ids, sets[k]) })
+        return ids
+      }
+      var ids = without(null)
+      /* each value's count among the results of the other filters */
+      var counts = {}
+      KINDS.forEach(function (k) {
+        var mark = new Uint8Array(meta.docs)
+        without(k).forEach(function (id) { mark[id] = 1 })
+        counts[k] = (facets[k] || []).map(function (row) {
+          var ids = facetIds(k, row[0]), n = 0
+          for (var i = 0; i < ids.length; i++) n += mark[ids[i]]
+          return [row[0], row[1], n]
+        }).filter(function (row) { return row[2] > 0 || row[0] === req[k] })
+      })
+      function key(id) {
+        if (req.sort === "new") return [id < meta.entities ? 1 : 0, id]
+        if (req.sort === "old") return [id < meta.entities ? 1 : 0, -id]
+        return [r.exact[id] ? 0 : 1, -(r.score[id] || 0), id < meta.entities ? 1 : 0, id]
+      }
+      ids = ids.slice().sort(function (a, b) {
+        var ka = key(a), kb = key(b)
+        for (var i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] - kb[i]
+        return 0
+      })
+      var from = req.from || 0, page = ids.slice(from, from + (req.size || 20))
+      var chunks = {}
+      page.forEach(function (id) { chunks["d/" + Math.floor(id / meta.chunk) + ".js"] = 1 })
+      return Promise.all([loadAll(Object.keys(chunks)), loadTexts(page)]).then(function () {
+        var needles = r.terms.map(function (t) { return t.text })
+        return {
+          id: req.id,
+          from: from,
+          total: ids.length,
+          terms: needles,
+          note: r.note,
+          facets: counts,
+          items: page.map(function (id) {
+            var d = docs[id], text = needles.length && texts[id] ? passage(texts[id], needles) : null
+            return { location: d[0], title: mark(d[1], needles), date: d[2], tags: d[3],
+                     text: text || mark(d[4], needles) }
+          })
+        }
       })
     })
   }
@@ -532,7 +620,7 @@
       var query = msg.data
       queue = queue.then(function () {
         if (query !== latest) return
-        return search(query).then(function (data) {
+        return (typeof query === "object" ? browse(query) : search(query)).then(function (data) {
           if (query === latest) postMessage({ type: RESULT, data: data })
         })
       }).catch(function (err) {
