@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from make_corpus import ROOT, make_corpus  # noqa: E402
 from search_bench import CHROMIUM, measure_search  # noqa: E402
+import pagefind_bench  # noqa: E402
 
 
 def _run(cmd: list[str]) -> tuple[float, float, str]:
@@ -66,6 +67,12 @@ def measure(label: str, seeds: Path, work: Path) -> dict[str, str]:
     }
     if Path(CHROMIUM).exists():
         row.update(measure_search(site))
+        if pagefind_bench.PAGEFIND.exists():  # side by side: "ours / Pagefind"
+            both = pagefind_bench.measure(site)
+            ours, theirs = both["archive search"], both["Pagefind"]
+            for key in ours:
+                row[f"ours / Pagefind: {key}"] = f"{ours[key]} / {theirs[key]}"
+            row["Pagefind indexing s"] = theirs["indexing s"]
     return row
 
 

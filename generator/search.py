@@ -272,9 +272,6 @@ def archive_index(articles: list[Article], page_word_lists: Iterable[str]) -> di
 # loads it on this page only); without script it says so
 SEARCH_PAGE = """---
 title: 搜索
-hide:
-  - navigation
-  - toc
 ---
 
 # 搜索

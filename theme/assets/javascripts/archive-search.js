@@ -396,6 +396,8 @@
     text.split("\n").slice(2).forEach(function (line) {
       var sentences = line.match(/[^。！？!?；;]+[。！？!?；;]*/g) || []
       sentences.forEach(function (s, i) {
+        var norm = normalise(s)  // most sentences have no hit: map characters only where one does
+        if (!needles.some(function (n) { return n && norm.indexOf(n) >= 0 })) return
         var h = hits(s, needles), distinct = {}
         h.forEach(function (x) { distinct[x[2]] = 1 })
         var score = Object.keys(distinct).length * 100 + h.length
