@@ -7,12 +7,21 @@
  * iframe-worker shim from file://; in both, index files are loaded as scripts
  * (importScripts), because file:// forbids fetch.
  *
- * A query is split into words with the word list jieba produced at build time
- * (fewest characters left over, then fewest words); characters left over stay
- * together as one sub-word.  Every word is required.  A word matches where all
- * of its character pairs occur (a single character: where it occurs), so words,
- * sub-words and single characters are all found.  Results: documents with more
- * query words in the headline/topics/places first, then newer first.
+ * A query is folded (NFKC, lower case, traditional → simplified with OpenCC's
+ * table, search/v.js) and split into terms: quoted phrases ("…", “…”, 「…」),
+ * numbers with the word after them (100万吨), words found with the word list
+ * jieba produced at build time (fewest characters left over, then fewest words;
+ * characters left over stay together), ASCII words, and pinyin of known words
+ * (jinzhou → 锦州) for an ASCII word no document has.  Every term is required.
+ * A term matches where all its character pairs occur (a single character: where
+ * it occurs); phrases and numbers with units are then checked against the
+ * text of each candidate (search/t/N.js).  When nothing matches, the closest
+ * spelling in the documents holding most of the query's characters is searched
+ * instead (您是不是要找).  Results: the page of an entity named by the query, then
+ * documents with more query words in the headline/filed under, then newer; the
+ * first 20 with the passage where the words occur.  Material's box sends a
+ * string; the search page (archive-search-page.js) sends a request object and
+ * gets filters with their counts, sorted pages of results.
  */
 (function () {
   "use strict"
