@@ -46,7 +46,7 @@ from typing import Iterable
 from .model import Article
 
 SHARD_BYTES = 48_000  # aim per shard: a few shards per query, a few dozen KB each
-CHUNK_DOCS = 500  # documents per metadata chunk
+CHUNK_DOCS = 100  # documents per metadata chunk: a page of results reads a few of ~5 KB gzip
 TEASER_CHARS = 60
 NAME_FREQ = 1000  # jieba frequency given to the archive's names: high enough to keep them whole
 PINYIN_WORDS = 3  # words kept for one toneless pinyin spelling (named entities first, then commonest)

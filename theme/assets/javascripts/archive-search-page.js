@@ -91,7 +91,8 @@
         status.appendChild(document.createTextNode(" “" + note.suggest + "”？"))
       }
       if (note.pinyin) status.appendChild(document.createTextNode("按拼音 " + note.pinyin + "："))
-      status.appendChild(document.createTextNode(total + " 个结果"))
+      status.appendChild(document.createTextNode(note.estimate
+        ? "约 " + note.estimate + " 个结果（核对了最新的候选，列出其中 " + total + " 个）" : total + " 个结果"))
     }
     ;(data.items || []).forEach(function (item, i) {
       var li = document.createElement("li"), a = document.createElement("a")

@@ -28,7 +28,8 @@
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
   var FORMAT = 2  // generator/search.py FORMAT
-  var MAX_RESULTS = 1000  // listed (Material shows them 10, then 4 more as the list scrolls); the count is exact
+  var MAX_RESULTS = 100  // listed in the box (ten shown, more as the list scrolls); the count is exact, the search page lists all
+  var VERIFY_MAX = 200  // candidates of a phrase or number with unit checked against their text (newest first)
   var PASSAGES = 20  // results shown with the passage where the query occurs (the text of each is loaded)
   var script = typeof document !== "undefined" && document.currentScript
     ? document.currentScript.src
@@ -477,13 +478,16 @@
     })
     ids = ids || []
     var checks = terms.filter(function (t) { return t.verify })
-    if (!checks.length || !ids.length) return Promise.resolve([ids, score, exact])
-    return loadTexts(ids).then(function () {
-      ids = ids.filter(function (id) {
+    if (!checks.length || !ids.length) return Promise.resolve([ids, score, exact, 0])
+    /* the entity pages and the newest VERIFY_MAX articles are checked; when there
+       are more candidates, the count is estimated from them (and said to be) */
+    var sample = ids.slice(0, VERIFY_MAX)
+    return loadTexts(sample).then(function () {
+      var ok = sample.filter(function (id) {
         var text = normalText(id)
         return checks.every(function (t) { return text.indexOf(t.text) >= 0 })
       })
-      return [ids, score, exact]
+      return [ok, score, exact, ids.length > sample.length ? Math.round(ok.length * ids.length / sample.length) : 0]
     })
   }
 
@@ -506,6 +510,7 @@
     }).then(function (found) {
       var via = terms.filter(function (t) { return t.via }).map(function (t) { return t.via + "→" + t.text })
       if (via.length) note.pinyin = via.join(" ")
+      if (found[3]) note.estimate = found[3]
       var result = { terms: terms, ids: found[0], score: found[1], exact: found[2], note: note }
       if (found[0].length) return result
       /* nothing: the closest spelling of each term that finds nothing alone */
@@ -522,6 +527,7 @@
         return loadAll(shardFiles(need)).then(function () { return find(fixed) }).then(function (again) {
           if (!again[0].length) return result
           note.suggest = fixed.map(function (t) { return t.text }).join(" ")
+          if (again[3]) note.estimate = again[3]
           return { terms: fixed, ids: again[0], score: again[1], exact: again[2], note: note }
         })
       })
@@ -534,6 +540,7 @@
       var extra = ""
       if (r.note.pinyin) extra += ' data-pinyin="' + escapeHTML(r.note.pinyin) + '"'
       if (r.note.suggest) extra += ' data-suggest="' + escapeHTML(r.note.suggest) + '"'
+      if (r.note.estimate) extra += ' data-estimate="' + r.note.estimate + '"'
       return rankAndList(r.terms, r.ids, r.score, r.exact, extra)
     })
   }
