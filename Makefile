@@ -33,4 +33,5 @@ clean:
 	rm -rf site docs_src .site-* .docs-staging-*
 
 bench: $(VENV)/.installed-test  # playwright drives Chromium for the search columns
+	npm install --prefix benchmarks --no-audit --no-fund --silent || echo "npm failed: no Pagefind column"  # Pagefind, benchmark only
 	$(PY) benchmarks/run.py

@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from make_corpus import ROOT, make_corpus  # noqa: E402
 from search_bench import CHROMIUM, measure_search  # noqa: E402
+import pagefind_bench  # noqa: E402
 
 
 def _run(cmd: list[str]) -> tuple[float, float, str]:
@@ -48,7 +49,8 @@ def measure(label: str, seeds: Path, work: Path) -> dict[str, str]:
     site = work / "site"
     files = [p for p in site.rglob("*") if p.is_file()]
     pages = sorted(p.stat().st_size for p in (site / "articles").rglob("*.html"))
-    index = [p.read_bytes() for p in (site / "search").rglob("*") if p.is_file()]
+    index = [p.read_bytes() for p in (site / "search").rglob("*") if p.is_file() and p.parent.name != "t"]
+    texts = [p.read_bytes() for p in (site / "search" / "t").glob("*.js")]  # passages, phrase checks
     raw = sum(map(len, index))
     packed = sum(len(gzip.compress(data, 6)) for data in index)  # per file, as a server sends them
     row = {
@@ -59,10 +61,18 @@ def measure(label: str, seeds: Path, work: Path) -> dict[str, str]:
         "largest article KB": f"{pages[-1] / 1e3:.1f}", "median article KB": f"{statistics.median(pages) / 1e3:.1f}",
         "search index MB (gzip)": f"{raw / 1e6:.2f} ({packed / 1e6:.2f})",
         "index bytes/article (gzip)": f"{raw / articles:.0f} ({packed / articles:.0f})",
+        "passage texts bytes/article (gzip)": f"{sum(map(len, texts)) / articles:.0f} "
+                                              f"({sum(len(gzip.compress(t, 6)) for t in texts) / articles:.0f})",
         "peak MB": f"{peak:.0f}",
     }
     if Path(CHROMIUM).exists():
         row.update(measure_search(site))
+        if pagefind_bench.PAGEFIND.exists():  # side by side: "ours / Pagefind"
+            both = pagefind_bench.measure(site)
+            ours, theirs = both["archive search"], both["Pagefind"]
+            for key in ours:
+                row[f"ours / Pagefind: {key}"] = f"{ours[key]} / {theirs[key]}"
+            row["Pagefind indexing s"] = theirs["indexing s"]
     return row
 
 

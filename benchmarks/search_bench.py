@@ -25,7 +25,8 @@ from urllib.parse import unquote, urlparse
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 FIRST = "锦州 乡村振兴"
-MORE = ["飞地经济", "道岭", "项目管家", "州", "锦州", "工资集体协商", "高华庚", "渔业 水质"]
+MORE = ["飞地经济", "道岭", "项目管家", "州", "锦州", "工资集体协商", "高华庚", "渔业 水质",
+        "錦州", "jinzhou", "营商坏境", "“100万吨”"]
 PLACEHOLDER = "键入以开始搜索"
 
 
@@ -106,11 +107,18 @@ def measure_search(site: Path) -> dict[str, str]:
                                    timeout=120_000, polling=10)
             first = time.perf_counter() - started
             raw, packed = _file_bytes(site, urls)
-            later = [_type(page, q) for q in MORE]
+            later, per_query = [], []
+            for q in MORE:  # the bytes each further query fetched (shards, metadata, passage texts)
+                seen = len(urls)
+                later.append(_type(page, q))
+                page.wait_for_timeout(200)
+                per_query.append(_file_bytes(site, urls[seen:])[1])
             grown = _chromium_rss_mb() - before
             out[f"{mode}: load→first results s"] = f"{first:.2f}"
             out[f"{mode}: typing→results s (median/max)"] = f"{statistics.median(later):.2f}/{max(later):.2f}"
             out[f"{mode}: KB before first result (gzip)"] = f"{raw / 1e3:.0f} ({packed / 1e3:.0f})"
+            out[f"{mode}: KB gzip per further query (median/max)"] = \
+                f"{statistics.median(per_query) / 1e3:.0f}/{max(per_query) / 1e3:.0f}"
             out[f"{mode}: browser memory growth MB"] = f"{grown:.0f}"
             context.close()
         browser.close()

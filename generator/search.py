@@ -46,15 +46,19 @@ from typing import Iterable
 from .model import Article
 
 SHARD_BYTES = 48_000  # aim per shard: a few shards per query, a few dozen KB each
-CHUNK_DOCS = 500  # documents per metadata chunk
+CHUNK_DOCS = 100  # documents per metadata chunk: a page of results reads a few of ~5 KB gzip
 TEASER_CHARS = 60
 NAME_FREQ = 1000  # jieba frequency given to the archive's names: high enough to keep them whole
-FORMAT = 1  # bump when the file layout changes (with FORMAT in archive-search.js)
+PINYIN_WORDS = 3  # words kept for one toneless pinyin spelling (named entities first, then commonest)
+FORMAT = 2  # bump when the file layout changes (with FORMAT in archive-search.js)
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _WORD_RUN = re.compile(r"[0-9a-z]+(?:\.[0-9]+)*")
 _CJK_WORD = re.compile(f"^[{_CJK}]{{2,}}$")
+# a number and the character after it: 100万吨 → token 100万, so a number with its
+# unit is found as one word (and 100万吨 is not 100 … 万吨 anywhere)
+_NUMBER_UNIT = re.compile(f"(?<![0-9a-z.])([0-9]+(?:\\.[0-9]+)*)(?=[{_CJK}])")
 
 # varint alphabet: a value is written in base 32, high digits first; the last
 # digit comes from TERMINAL, the others from MORE (both sets are JSON-safe).
@@ -76,12 +80,32 @@ class SearchDoc:
     text: str = ""  # …then here
     order: tuple = ()  # documents are numbered in this order: it breaks ties
     names: list[str] = field(default_factory=list)  # an entity page's name and variants
+    facets: dict[str, list[str]] = field(default_factory=dict)  # the search page's filters: year, column, place, topic
+
+
+@functools.lru_cache(maxsize=1)
+def traditional_to_simplified() -> dict[int, str]:
+    """OpenCC's character table (t2s), one character to one character: 錦 → 锦,
+    義 → 义.  Read from the official OpenCC binding (``opencc`` on PyPI) at build
+    time; the worker gets the part of it that leads to characters in the index."""
+    import opencc
+
+    conv = opencc.OpenCC("t2s")
+    table: dict[int, str] = {}
+    for lo, hi in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)):
+        chars = [chr(cp) for cp in range(lo, hi)]
+        for ch in chars:
+            simple = conv.convert(ch)
+            if simple != ch and len(simple) == 1:
+                table[ord(ch)] = simple
+    return table
 
 
 def normalise(text: str) -> str:
-    """NFKC + lower case, the same in the worker (``String.normalize('NFKC')``):
-    full-width letters and digits match their ASCII forms."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC + lower case + traditional → simplified characters, the same in the
+    worker (``String.normalize('NFKC')``, then the shipped OpenCC table):
+    full-width letters and digits match their ASCII forms, 錦州 matches 锦州."""
+    return unicodedata.normalize("NFKC", text).lower().translate(traditional_to_simplified())
 
 
 def tokens(text: str) -> set[str]:
@@ -92,6 +116,7 @@ def tokens(text: str) -> set[str]:
         out.update(run)
         out.update(run[i:i + 2] for i in range(len(run) - 1))
     out.update(_WORD_RUN.findall(text))
+    out.update(m.group(1) + text[m.end()] for m in _NUMBER_UNIT.finditer(text))
     return out
 
 
@@ -177,8 +202,32 @@ def article_doc(art: Article, location: str) -> SearchDoc:
     title = " ".join(t for t in (art.title, art.subtitle) if t) or "（无标题）"
     tags = [t for t in (date or "日期不详", art.column) if t]
     order = (1, -(art.date.toordinal() if art.date else 0), art.source, art.index)  # newest first, undated last
+    facets = {"year": [str(art.date.year)] if art.date else [], "column": [art.column] if art.column else [],
+              "place": [p for p in art.places if "/" in p or _county_or_below(p)], "topic": list(art.topics)}
     return SearchDoc(location, title, date, tags, _teaser(art), _join(_headline_texts(art)), _join(_filed_texts(art)),
-                     _join(_text_texts(art)), order)
+                     "\n".join(t for t in _text_texts(art) if t), order, facets=facets)
+
+
+def _county_or_below(key: str) -> bool:
+    from .entities import index
+
+    place = index().places.get(key)
+    return place is None or place.level not in ("city", "province")
+
+
+def _facet_order(kind: str, values: dict[str, list[int]]) -> list[tuple[str, list[int]]]:
+    """Years newest first; other filters' values commonest first."""
+    if kind == "year":
+        return sorted(values.items(), reverse=True)
+    return sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def facet_label(kind: str, value: str) -> str:
+    """What the search page shows for a filter value: a place with the places above
+    it (四方台村 · 九道岭镇 · 义县: several villages share a name)."""
+    if kind == "place":
+        return " · ".join(reversed(value.split("/")))
+    return value
 
 
 def _join(texts: Iterable[str]) -> str:
@@ -216,6 +265,35 @@ def archive_index(articles: list[Article], page_word_lists: Iterable[str]) -> di
     words = {w for line in page_word_lists for w in line.split()}
     words |= {art.column for art in articles if art.column}
     return build_index(archive_docs(articles), words)
+
+
+# the full search page (search.html): its form and list are filled by
+# theme/assets/javascripts/archive-search-page.js (theme/partials/archive-search.html
+# loads it on this page only); without script it says so
+SEARCH_PAGE = """---
+title: 搜索
+---
+
+# 搜索
+
+<div class="archive-search-page" data-archive-search-page>
+<form class="archive-search-form" role="search" action="search.html" method="get">
+<label class="archive-search-q"><span>检索词</span>
+<input type="search" name="q" autocomplete="off" placeholder="词、短语（加引号）、拼音，如：锦州 “100万吨”"></label>
+<label><span>年份</span><select name="year"><option value="">全部</option></select></label>
+<label><span>栏目</span><select name="column"><option value="">全部</option></select></label>
+<label><span>地点</span><select name="place"><option value="">全部</option></select></label>
+<label><span>主题</span><select name="topic"><option value="">全部</option></select></label>
+<label><span>排序</span><select name="sort">
+<option value="">相关度</option><option value="new">最新在前</option><option value="old">最早在前</option>
+</select></label>
+<button type="submit">搜索</button>
+</form>
+<p class="archive-search-status" role="status" aria-live="polite">搜索需要浏览器启用 JavaScript。</p>
+<ol class="archive-search-results"></ol>
+<button type="button" class="archive-search-more" hidden>更多结果</button>
+</div>
+"""
 
 
 # ---------------------------------------------------------------------------
@@ -270,6 +348,33 @@ def _js(call: str, *args) -> bytes:
 # ---------------------------------------------------------------------------
 # the index
 # ---------------------------------------------------------------------------
+_PLACE_SUFFIX = "省市县区镇乡村"
+
+
+def pinyin_map(vocabulary: dict[str, list[str]], named: dict[str, list[int]], frequency) -> dict[str, str]:
+    """Toneless pinyin (``jinzhou``) → the words spelt so, space-separated: every
+    entity name, column and word of the word list of two to four characters, the
+    names of entity pages first, then the words whose rarest character pair is in
+    most documents; at most ``PINYIN_WORDS`` per spelling."""
+    from .entities import pinyin_words
+
+    found: dict[str, list[tuple]] = defaultdict(list)
+    for items in vocabulary.values():
+        for item in items:
+            word = item.split(":")[0]
+            if not 2 <= len(word) <= 4 and word not in named:
+                continue
+            spelling = "".join(pinyin_words(word))
+            if not spelling.isascii() or not spelling.isalpha():
+                continue
+            df = min(frequency(word[i:i + 2]) for i in range(len(word) - 1))
+            found[spelling].append((word not in named, -df, word))
+            if word in named and len(word) > 2 and word[-1] in _PLACE_SUFFIX:  # jiudaoling → 九道岭镇
+                stem = "".join(pinyin_words(word[:-1]))
+                found[stem].append((False, -df, word))
+    return {sp: " ".join(w for *_, w in sorted(ws)[:PINYIN_WORDS]) for sp, ws in found.items()}
+
+
 def build_index(docs: list[SearchDoc], words: Iterable[str]) -> dict[str, bytes]:
     """All files of ``search/``: documents are numbered in their ``order``."""
     docs = sorted(docs, key=lambda d: d.order)
@@ -293,23 +398,46 @@ def build_index(docs: list[SearchDoc], words: Iterable[str]) -> dict[str, bytes]
             ids = named.get(word)
             vocabulary[word[:2]].append(f"{word}:{','.join(map(str, ids))}" if ids else word)
     entries = {tok: [encode_postings(f.get(tok, [])) for f in fields] for tok in sorted(every)}
+    spellings = pinyin_map(vocabulary, named, lambda tok: sum(len(f.get(tok, ())) for f in fields))
     size = sum(len(t) * 3 + sum(map(len, e)) + 12 for t, e in entries.items())
     size += sum(len(w) * 3 + 1 for ws in vocabulary.values() for w in ws)
+    size += sum(len(k) + 4 + len(v) * 3 for k, v in spellings.items())
     shards = max(1, -(-size // SHARD_BYTES))
     shard_tokens: list[dict[str, list[str]]] = [{} for _ in range(shards)]
     shard_words: list[dict[str, str]] = [{} for _ in range(shards)]
+    shard_pinyin: list[dict[str, str]] = [{} for _ in range(shards)]
     for tok, entry in entries.items():
         shard_tokens[shard_of(tok, shards)][tok] = entry
     for head, ws in vocabulary.items():
         shard_words[shard_of(head, shards)][head] = " ".join(ws)
+    for spelling, ws in spellings.items():  # beside the ASCII token of the same spelling
+        shard_pinyin[shard_of(spelling, shards)][spelling] = ws
     files: dict[str, bytes] = {}
     for n in range(shards):
-        files[f"search/s/{n}.js"] = _js("archiveSearch.shard", n, shard_tokens[n], shard_words[n])
+        files[f"search/s/{n}.js"] = _js("archiveSearch.shard", n, shard_tokens[n], shard_words[n], shard_pinyin[n])
     chunks = -(-len(docs) // CHUNK_DOCS)
     for c in range(chunks):
         rows = [[d.location, d.title, d.date, d.tags, d.teaser] for d in docs[c * CHUNK_DOCS:(c + 1) * CHUNK_DOCS]]
         files[f"search/d/{c}.js"] = _js("archiveSearch.docs", c, rows)
+    # the text of each article, one file each: loaded for the results on screen
+    # (their passages) and to check quoted phrases and numbers with units
+    for n, doc in enumerate(docs):
+        if not doc.names:
+            files[f"search/t/{n}.js"] = _js("archiveSearch.text", n, "\n".join((doc.headline, doc.filed, doc.text)))
+    # the search page's filters: for each value, the documents that have it
+    facets: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for n, doc in enumerate(docs):
+        for kind, values in doc.facets.items():
+            for value in dict.fromkeys(values):
+                facets[kind][value].append(n)
+    files["search/f.js"] = _js("archiveSearch.facets", {
+        kind: [[value, facet_label(kind, value), encode_postings(ids)] for value, ids in _facet_order(kind, values)]
+        for kind, values in sorted(facets.items())})
+    # traditional characters that fold to a character of the index (錦 → 锦)
+    folds = "".join(chr(t) + s for t, s in sorted(traditional_to_simplified().items()) if s in every)
+    files["search/v.js"] = _js("archiveSearch.variants", folds)
     meta = {"format": FORMAT, "docs": len(docs), "entities": sum(1 for d in docs if d.names),
+            "texts": sum(1 for d in docs if not d.names),
             "shards": shards, "chunk": CHUNK_DOCS,
             "more": MORE, "terminal": TERMINAL}
     files["search/meta.js"] = _js("archiveSearch.meta", meta)
@@ -317,5 +445,6 @@ def build_index(docs: list[SearchDoc], words: Iterable[str]) -> dict[str, bytes]
     # (search_index.json over HTTP, search_index.js from file://); no documents.
     stub = {"config": {"lang": ["zh"], "separator": r"[\s\-]+", "pipeline": []}, "docs": []}
     files["search/search_index.json"] = json.dumps(stub).encode()
+    files["search.md"] = SEARCH_PAGE.encode("utf-8")
     files["search/search_index.js"] = f"var __index = {json.dumps(stub)};\n".encode()
     return files

@@ -77,7 +77,7 @@ def _shards(site: Path) -> list[tuple[dict, dict]]:
     for path in sorted((site / "search" / "s").glob("*.js")):
         m = re.fullmatch(r"archiveSearch\.shard\((.*)\);\n", path.read_text("utf-8"), re.S)
         assert m, path
-        _, tokens, words = json.loads("[" + m.group(1) + "]")
+        _, tokens, words, _pinyin = json.loads("[" + m.group(1) + "]")
         out.append((tokens, words))
     return out
 
