@@ -33,5 +33,6 @@ clean:
 	rm -rf site docs_src .site-* .docs-staging-*
 
 bench: $(VENV)/.installed-test  # playwright drives Chromium for the search columns
+	$(PY) -m pip install --quiet -e '.[bench]'  # lunr, for benchmarks/lunr_compare.py only
 	npm install --prefix benchmarks --no-audit --no-fund --silent || echo "npm failed: no Pagefind column"  # Pagefind, benchmark only
 	$(PY) benchmarks/run.py
