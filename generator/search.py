@@ -289,7 +289,7 @@ title: 搜索
 </select></label>
 <button type="submit">搜索</button>
 </form>
-<p class="archive-search-status" role="status" aria-live="polite">搜索需要浏览器启用 JavaScript。</p>
+<p class="archive-search-status" role="status" aria-live="polite">搜索需要浏览器允许运行网页脚本。</p>
 <ol class="archive-search-results"></ol>
 <button type="button" class="archive-search-more" hidden>更多结果</button>
 </div>
