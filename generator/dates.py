@@ -26,7 +26,7 @@ The rules, in order:
    and no earlier than 1 January of the inferred year.
 
 Vocabulary (plan periods, relative phrases, era names, cue words) lives in
-``generator/data/dates.yaml``.
+the profile's ``dates.yaml`` (``generator/profiles/jinzhou/``).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``辽宁日报 2020年11月25日 锦州新闻``: the newspaper and page label from
 ``seeds/pages.yaml`` where given, otherwise the archive-wide defaults of
-``generator/data/newspaper.yaml``; the date the page's (given or inferred) date.
+the profile's ``newspaper.yaml``; the date the page's (given or inferred) date.
 The file name is a developer's detail, shown only in a small 原文件 note.
 
 Two pages with the same name (same paper, day and label) are told apart by a
