@@ -43,6 +43,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .mdtext import front_matter_block
 from .model import Article
 
 SHARD_BYTES = 48_000  # aim per shard: a few shards per query, a few dozen KB each
@@ -270,16 +271,12 @@ def archive_index(articles: list[Article], page_word_lists: Iterable[str]) -> di
 # the full search page (search.html): its form and list are filled by
 # theme/assets/javascripts/archive-search-page.js (theme/partials/archive-search.html
 # loads it on this page only); without script it says so
-SEARCH_PAGE = """---
-title: 搜索
----
-
-# 搜索
+SEARCH_PAGE = """# 搜索
 
 <div class="archive-search-page" data-archive-search-page>
 <form class="archive-search-form" role="search" action="search.html" method="get">
 <label class="archive-search-q"><span>检索词</span>
-<input type="search" name="q" autocomplete="off" placeholder="词、短语（加引号）、拼音，如：锦州 “100万吨”"></label>
+<input type="search" name="q" autocomplete="off" placeholder="词、短语（加引号）、拼音，如：乡村振兴 “100万吨”"></label>
 <label><span>年份</span><select name="year"><option value="">全部</option></select></label>
 <label><span>栏目</span><select name="column"><option value="">全部</option></select></label>
 <label><span>地点</span><select name="place"><option value="">全部</option></select></label>
@@ -445,6 +442,6 @@ def build_index(docs: list[SearchDoc], words: Iterable[str]) -> dict[str, bytes]
     # (search_index.json over HTTP, search_index.js from file://); no documents.
     stub = {"config": {"lang": ["zh"], "separator": r"[\s\-]+", "pipeline": []}, "docs": []}
     files["search/search_index.json"] = json.dumps(stub).encode()
-    files["search.md"] = SEARCH_PAGE.encode("utf-8")
+    files["search.md"] = (front_matter_block({"title": "搜索"}) + "\n" + SEARCH_PAGE).encode("utf-8")
     files["search/search_index.js"] = f"var __index = {json.dumps(stub)};\n".encode()
     return files

@@ -74,6 +74,7 @@ def test_raw_original_is_shipped_and_shown(seed_site: Path, http_server, page) -
 def test_raw_view_from_file_url(seed_site: Path, page) -> None:
     page.goto((seed_site / "sources" / "000_6695ffc5df523714.html").as_uri())
     page.get_by_role("link", name="逐行查看原文").click()
+    page.locator("ol.raw-lines > li").first.wait_for()
     assert page.locator("ol.raw-lines > li").count() == (ROOT / "seeds" / "000_6695ffc5df523714.txt").read_text("utf-8").count("\n") + 1
 
 
