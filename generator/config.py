@@ -435,7 +435,7 @@ def load_profile(folder: Path | str | None = None) -> Profile:
     if Path(values["gazetteer"]).name != values["gazetteer"]:
         raise paper_file.fail(("gazetteer",), f"key 'gazetteer' must name a file of the profile folder, not a path "
                               f"({values['gazetteer']!r})")
-    gaz_checked, _ = _check_file(gazetteer_path, GazetteerFile, f"the gazetteer newspaper.yaml names")
+    gaz_checked, _ = _check_file(gazetteer_path, GazetteerFile, "the gazetteer newspaper.yaml names")
     rows: list[dict[str, Any]] = gaz_checked.data
     _check_gazetteer(gaz_checked, rows, values["root_place"], paper_file)
     _check_places_extra(checked["places_extra.yaml"], rows, values["root_place"])

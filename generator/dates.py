@@ -36,7 +36,6 @@ import gc
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 

@@ -20,7 +20,7 @@ from .columns import column_path
 from .config import DATA_DIR, load_yaml, profile_cache
 from .entity_pages import entity_links, entity_path, link_first_mentions
 from .issues import day_path
-from .mdtext import dump_front_matter, front_matter_block, html_escape, md_escape_inline
+from .mdtext import front_matter_block, html_escape, md_escape_inline
 from .metadata import article_path, front_matter, page_url, raw_path, raw_view_path, rel, source_path
 from .model import Article
 from .pagenames import PageName, cn_date, name_pages
@@ -66,8 +66,6 @@ def env() -> Environment:
     e.filters["encoding"] = lambda encoding: encoding_names().get(encoding, encoding)
     return e
 
-
-__all__ = ["dump_front_matter", "render_article", "render_home", "render_source", "render_sources_index"]
 
 
 def log_counts(art: Article) -> Counter[str]:
