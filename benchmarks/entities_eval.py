@@ -22,7 +22,7 @@ ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.build import collect  # noqa: E402
-from generator.entities import EntityIndex, index, match_entities  # noqa: E402
+from generator.entities.index import EntityIndex, index, match_entities  # noqa: E402
 from generator.model import Article  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "entities_gold.yaml"

@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 from lunr import lunr
-from generator import build, search
+
+from generator import build
+from generator.search import index as search
 
 arch = build.collect(Path(sys.argv[1]))
 docs = search.archive_docs(arch.articles)

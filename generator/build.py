@@ -18,23 +18,49 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .cleaning import clean_page
-from .columns import column_pages
-from .config import PACKAGE_DIR, newspaper, profile, use_profile
-from .conservation import Balance, balance
-from .entity_pages import entity_pages
+from .cleaning.clean import clean_page
+from .cleaning.conservation import Balance, balance
+from .entities.linking import attach_entities, attach_related, register_entities
 from .errors import BuildError, SettingsError
-from .issues import Edition, issue_pages
-from .linking import attach_entities, attach_related, register_entities
-from .metadata import article_path, assign_slugs, catalogue_record, raw_path, raw_view_path, source_path
 from .model import Article, Problem, SourcePage, cap_problems
-from .output import MARKER, MARKER_TEXT, StagedTree, check_outputs, commit, discard, locked, new_staging, recover, stage_tree
-from .pagenames import name_pages
-from .reading import read_pages
-from .rendering import page_log_counts, render_article, render_home, render_raw_view, render_source, render_sources_index
-from .search import archive_index, page_words
-from .segmenting import PageLayout, segment
-from .timeline import neighbours, timeline_pages
+from .output.mkdocs import build_epoch, run_mkdocs
+from .output.tree import (
+    MARKER,
+    MARKER_TEXT,
+    StagedTree,
+    check_outputs,
+    commit,
+    discard,
+    locked,
+    new_staging,
+    recover,
+    stage_tree,
+)
+from .pages.columns import column_pages
+from .pages.entity_pages import entity_pages
+from .pages.issues import Edition, issue_pages
+from .pages.metadata import (
+    article_path,
+    assign_slugs,
+    catalogue_record,
+    raw_path,
+    raw_view_path,
+    source_path,
+)
+from .pages.pagenames import name_pages
+from .pages.render import (
+    page_log_counts,
+    render_article,
+    render_home,
+    render_raw_view,
+    render_source,
+    render_sources_index,
+)
+from .pages.timeline import neighbours, timeline_pages
+from .reading.pages import read_pages
+from .search.index import archive_index, page_words
+from .segmenting.segment import PageLayout, segment
+from .settings.profile import PACKAGE_DIR, newspaper, profile, use_profile
 from .workers import init_worker
 
 PAGES_PER_WORKER = 40  # below this many pages per core, starting processes costs more than it saves
@@ -93,7 +119,7 @@ def _silent_notice(message: str) -> None:
 
 def _date_page(result: PageResult, override: _dt.date | None) -> None:
     """Fill the page's date: the editor's override, else the inference."""
-    from .dates import infer_page_date
+    from .dates.infer import infer_page_date
 
     inference = infer_page_date(result.page.text)
     result.confidence = inference.confidence
@@ -168,7 +194,7 @@ def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], progress
 
 def collect(seeds: Path, progress: Progress = _silent) -> Archive:
     """Read, segment, clean, date and link every page; problems are collected, not raised."""
-    from .dates import load_overrides
+    from .dates.infer import load_overrides
 
     read = read_pages(seeds)
     problems = list(read.problems)
@@ -366,7 +392,7 @@ def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Prog
             progress(0, 0, "mkdocs build")
             site_staging = new_staging(site.resolve())
             staged.append(StagedTree(site.resolve(), site_staging))
-            mk_seconds = _mkdocs_build(config_file, docs_tree.staging, site_staging, _build_epoch(archive))
+            mk_seconds = run_mkdocs(config_file, docs_tree.staging, site_staging, build_epoch(a.date for a in archive.articles), newspaper().site_title)
             for unused in UNUSED_THEME_FILES:
                 shutil.rmtree(site_staging / unused, ignore_errors=True)
             (site_staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -375,42 +401,3 @@ def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Prog
             discard(staged)  # what is left of the staging folders after a failure or a swap
     report = GenerateReport(archive, docs_tree.written, docs_tree.unchanged, docs_tree.deleted, generated)
     return report, mk_seconds
-
-
-# gzip stores a 32-bit unsigned modification time in sitemap.xml.gz
-_EPOCH_RANGE = (0, 2**32 - 1)
-
-
-def _build_epoch(archive: Archive) -> str:
-    """The build date MkDocs stamps into sitemap.xml(.gz): the newest publication date
-    in the archive, so that the same input gives the same bytes on any day.  Clamped
-    to what gzip can store (1970–2106), so an archive of the 1950s builds (its sitemap
-    then says 1970-01-01).  An explicit SOURCE_DATE_EPOCH in the environment wins."""
-    dates = [a.date for a in archive.articles if a.date]
-    newest = max(dates) if dates else _dt.date(2000, 1, 1)
-    seconds = (newest - _dt.date(1970, 1, 1)).days * 86400
-    return str(min(max(seconds, _EPOCH_RANGE[0]), _EPOCH_RANGE[1]))
-
-
-def _mkdocs_build(config_file: Path, docs: Path, site: Path, epoch: str) -> float:
-    from mkdocs.commands.build import build as run_mkdocs
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    started = time.perf_counter()
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = saved or epoch
-    try:
-        try:
-            cfg = load_config(config_file=str(config_file), docs_dir=str(docs.resolve()), site_dir=str(site),
-                              site_name=newspaper().site_title)  # the profile names the site
-        except (ConfigurationError, Abort) as exc:
-            raise SettingsError(f"{config_file}: {exc}") from exc
-        try:
-            run_mkdocs(cfg)
-        except Abort as exc:
-            raise BuildError(f"mkdocs build failed: {exc}") from exc
-    finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-    return time.perf_counter() - started

@@ -24,7 +24,7 @@ import pytest
 import yaml
 from conftest import ROOT, build_site
 
-from generator import reading
+from generator.reading import pages as reading
 
 LATIN = re.compile(r"[A-Za-z]{2,}")
 URL = re.compile(r"(?:https?|file)://\S+|www\.\S+|\b[\w/.-]+\.html(?:#\S*)?")  # also a page's path (permalink)
@@ -220,8 +220,8 @@ def test_every_rule_id_in_the_code_has_a_chinese_name() -> None:
 
 
 def test_every_rule_in_a_seed_log_has_a_chinese_name() -> None:
-    from generator.cleaning import clean_page
-    from generator.segmenting import segment
+    from generator.cleaning.clean import clean_page
+    from generator.segmenting.segment import segment
 
     names = yaml.safe_load((DATA / "rules.yaml").read_text("utf-8"))
     result = reading.read_pages(ROOT / "seeds")
@@ -265,7 +265,7 @@ def test_every_encoding_has_a_label() -> None:
 ])
 def test_date_reasoning_and_evidence_are_chinese(text: str) -> None:
     """The date rules that the seeds do not all reach: every sentence they write is Chinese."""
-    from generator.dates import infer_page_date
+    from generator.dates.infer import infer_page_date
 
     r = infer_page_date(text)
     assert not LATIN.search(r.reasoning), r.reasoning

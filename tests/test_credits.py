@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.credits import parse_credit, parse_page_credit, split_leadin
+from generator.segmenting.credits import parse_credit, parse_page_credit, split_leadin
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.entities import ROOT_PLACE, Entities, PlaceRef, entity_slug, index, match_entities, pinyin_words
+from generator.entities.index import (
+    ROOT_PLACE,
+    Entities,
+    PlaceRef,
+    entity_slug,
+    index,
+    match_entities,
+    pinyin_words,
+)
 
 ROOT = Path(__file__).parent.parent
 
@@ -210,8 +218,8 @@ def test_bad_parent_in_places_extra_is_reported(tmp_path) -> None:
     (the CLI: tests/test_profile.py)."""
     import shutil
 
-    from generator.config import load_profile
     from generator.errors import SettingsError
+    from generator.settings.profile import load_profile
 
     profile = tmp_path / "profile"
     shutil.copytree(ROOT / "generator/profiles/jinzhou", profile)

@@ -13,12 +13,20 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.entities import match_entities
-from generator.entity_pages import (KINDS, entity_links, entity_pages, entity_path, letter, link_first_mentions,
-                                    pinyin_key, related_articles)
-from generator.linking import attach_entities
-from generator.metadata import article_path
+from generator.entities.index import match_entities
+from generator.entities.linking import attach_entities
 from generator.model import Article, Paragraph
+from generator.pages.entity_pages import (
+    KINDS,
+    entity_links,
+    entity_pages,
+    entity_path,
+    letter,
+    link_first_mentions,
+    pinyin_key,
+    related_articles,
+)
+from generator.pages.metadata import article_path
 
 ROOT = Path(__file__).parent.parent
 LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\]\\])*)\]\(([^)]*)\)")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator.config import DEFAULT_PROFILE
+from generator.settings.profile import DEFAULT_PROFILE
 
 HULUDAO = ROOT / "tests" / "data" / "profiles" / "huludao"
 HULUDAO_SEEDS = ROOT / "tests" / "data" / "huludao_seeds"
@@ -26,7 +26,7 @@ JINZHOU_SEED = sorted((ROOT / "seeds").glob("*.txt"))[0]
 @pytest.fixture(autouse=True)
 def _default_profile_after():
     """In-process builds here switch profiles: leave the 锦州 one active for other tests."""
-    from generator.config import use_profile
+    from generator.settings.profile import use_profile
 
     yield
     use_profile()

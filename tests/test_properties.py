@@ -4,11 +4,11 @@ cleaning is idempotent — on arbitrary pages built from newspaper-like pieces."
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.cleaning import clean_article, clean_page
-from generator.conservation import balance
+from generator.cleaning.clean import clean_article, clean_page
+from generator.cleaning.conservation import balance
 from generator.model import SourcePage
-from generator.reading import decode
-from generator.segmenting import segment
+from generator.reading.pages import decode
+from generator.segmenting.segment import segment
 
 PIECES = [
     "锦州港保税物流中心开工建设", "本报讯 记者王明报道 今年以来,", "本报记者 高华庚 文并摄", "孙 娜 摄",

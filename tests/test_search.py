@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from generator import search
 from test_site_browser import _bases, _outside
+
+from generator.search import index as search
 
 # query → headlines (or their start) that must be among the first 10 results, on the seeds
 QUERIES: list[tuple[str, list[str]]] = [
@@ -101,7 +101,7 @@ def test_segmenter_gives_jiebas_words_on_the_seeds() -> None:
     import jieba
 
     from generator.build import collect
-    from generator.entities import index
+    from generator.entities.index import index
 
     jieba.setLogLevel(logging.WARNING)
     reference = jieba.Tokenizer()

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import ROOT, build_site
 
-from generator.config import newspaper
+from generator.settings.profile import newspaper
 
 
 def _outside(urls: list[str], base: str) -> list[str]:

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from generator.build import collect
-from generator.dates import infer_page_date
+from generator.dates.infer import infer_page_date
 
 UNSEEN = Path(__file__).parent / "data" / "unseen"
 GOLD = yaml.safe_load((UNSEEN / "gold.yaml").read_text(encoding="utf-8"))

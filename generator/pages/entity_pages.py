@@ -19,11 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
-from .config import root_place
-from .entities import Entities, entity_slug, index, pinyin_words
+from ..entities.index import Entities, entity_slug, index, pinyin_words
+from ..model import Article, Paragraph
+from ..settings.profile import root_place
 from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
-from .model import Article, Paragraph
 
 KINDS = {
     "place": ("places", "地点"),
@@ -216,7 +216,7 @@ def entity_pages(articles: list[Article], url_of: UrlOf | None = None) -> dict[s
     ``url_of(article)`` is the docs-relative path of the article's page
     (``articles/2020/11/foo.md``); by default ``metadata.article_path``."""
     url_of = url_of or article_path
-    from .linking import register_entities
+    from ..entities.linking import register_entities
 
     register_entities(articles)  # slugs must see every entity before any path is made
     entries = entity_entries(articles)

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from .config import Newspaper, newspaper
+from ..settings.profile import Newspaper, newspaper
 
 WEEKDAYS = "一二三四五六日"
 

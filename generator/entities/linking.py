@@ -6,9 +6,9 @@ below 锦州市 (``义县/九道岭镇/四方台村``), so two villages of the s
 
 from __future__ import annotations
 
-from .config import root_place
-from .entities import index, match_entities
-from .model import Article
+from ..model import Article
+from ..settings.profile import root_place
+from .index import index, match_entities
 
 RELATED_MAX = 5
 
@@ -58,7 +58,7 @@ def entity_keys(art: Article) -> set[tuple[str, str]]:
 
 def attach_related(articles: list[Article], limit: int = RELATED_MAX) -> None:
     """Up to ``limit`` related stories per article (``entity_pages.related_articles``)."""
-    from .entity_pages import related_articles
+    from ..pages.entity_pages import related_articles
 
     for art, related in zip(articles, related_articles(articles, k=limit)):
         art.related = related

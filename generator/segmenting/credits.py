@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
 from functools import cache
 
-from .config import layout, load_yaml
-from .model import Credit
+from ..model import Credit
+from ..settings.profile import layout, load_yaml
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _CJK_CHAR = re.compile(r"^[\u4e00-\u9fff]$")

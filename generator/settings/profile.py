@@ -37,9 +37,9 @@ from typing import Annotated, Any, Callable, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
-from .errors import SettingsError
+from ..errors import SettingsError
 
-PACKAGE_DIR = Path(__file__).parent
+PACKAGE_DIR = Path(__file__).parent.parent  # generator/
 DATA_DIR = PACKAGE_DIR / "data"  # the generator's own wording, the same for every newspaper
 PROFILES_DIR = PACKAGE_DIR / "profiles"
 DEFAULT_PROFILE = PROFILES_DIR / "jinzhou"
@@ -455,7 +455,7 @@ def _check_gazetteer(checked: _Checked, rows: list[dict], root: str, paper_file:
 
 def _check_places_extra(checked: _Checked, rows: list[dict], root: str) -> None:
     """Every ``parent``, short form target and alias target names one place."""
-    from .entities import _ETHNIC  # the same surfaces the entity index knows
+    from ..entities.index import _ETHNIC  # the same surfaces the entity index knows
 
     data = checked.data or {}
     keys = {"/".join(r["path"][1:]) or root for r in rows}
@@ -510,7 +510,7 @@ def on_profile_change(clear: Callable[[], None]) -> None:
 def _clear_caches() -> None:
     for clear in _caches:
         clear()
-    search = sys.modules.get("generator.search")  # the search tokenizer knows the archive's names
+    search = sys.modules.get("generator.search.index")  # the search tokenizer knows the archive's names
     tokenizer = getattr(search, "_tokenizer", None)
     if hasattr(tokenizer, "cache_clear"):
         tokenizer.cache_clear()

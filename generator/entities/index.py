@@ -40,8 +40,14 @@ from typing import Iterable
 
 from pypinyin import Style, lazy_pinyin
 
-from .config import load_yaml, on_profile_change, profile, profile_cache, root_place
-from .metadata import bounded_slug
+from ..pages.metadata import bounded_slug
+from ..settings.profile import (
+    load_yaml,
+    on_profile_change,
+    profile,
+    profile_cache,
+    root_place,
+)
 
 KINDS = ("place", "topic", "organization", "person")
 _ETHNIC = re.compile(r"(?:满族|蒙古族|回族|朝鲜族|锡伯族)(?=(?:乡|镇)$)")

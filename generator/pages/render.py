@@ -16,13 +16,21 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ..model import Article
+from ..settings.profile import DATA_DIR, load_yaml, profile_cache
 from .columns import column_path
-from .config import DATA_DIR, load_yaml, profile_cache
 from .entity_pages import entity_links, entity_path, link_first_mentions
 from .issues import day_path
 from .mdtext import front_matter_block, html_escape, md_escape_inline
-from .metadata import article_path, front_matter, page_url, raw_path, raw_view_path, rel, source_path
-from .model import Article
+from .metadata import (
+    article_path,
+    front_matter,
+    page_url,
+    raw_path,
+    raw_view_path,
+    rel,
+    source_path,
+)
 from .pagenames import PageName, cn_date, name_pages
 from .timeline import latest as newest
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import SettingsError
+from ..errors import SettingsError
 
 # Written into every tree this generator produces; a non-empty folder without it (or
 # without the layout of an older build) is not ours to replace.

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .entities import index
+from .index import index
 
 _QUOTED = re.compile(r"“([^“”\n]{2,12})”")
 _FUNCTION = set("的了在是和与及对把被将从向")
@@ -107,9 +107,9 @@ def main(argv: list[str] | str | os.PathLike | None = None, top: int | None = No
     args = parser.parse_args(argv)
     import sys
 
-    from .build import collect
-    from .config import use_profile
-    from .errors import SettingsError
+    from ..build import collect
+    from ..errors import SettingsError
+    from ..settings.profile import use_profile
 
     try:
         topics_file = use_profile(args.profile).path / "topics.yaml"

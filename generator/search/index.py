@@ -43,8 +43,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .mdtext import front_matter_block
-from .model import Article
+from ..model import Article
+from ..pages.mdtext import front_matter_block
 
 SHARD_BYTES = 48_000  # aim per shard: a few shards per query, a few dozen KB each
 CHUNK_DOCS = 100  # documents per metadata chunk: a page of results reads a few of ~5 KB gzip
@@ -135,7 +135,7 @@ def _tokenizer():
     seeds)."""
     import rjieba
 
-    from .entities import index
+    from ..entities.index import index
 
     tk = rjieba.Jieba()
     for name in sorted(archive_dictionary(index())):
@@ -210,7 +210,7 @@ def article_doc(art: Article, location: str) -> SearchDoc:
 
 
 def _county_or_below(key: str) -> bool:
-    from .entities import index
+    from ..entities.index import index
 
     place = index().places.get(key)
     return place is None or place.level not in ("city", "province")
@@ -245,9 +245,9 @@ def entity_doc(kind_label: str, name: str, aliases: Iterable[str], location: str
 
 def archive_docs(articles: list[Article]) -> list[SearchDoc]:
     """Every article and entity page as a search document."""
-    from .entities import index
-    from .entity_pages import KINDS, display_name, entity_entries, entity_path
-    from .metadata import article_url, page_url
+    from ..entities.index import index
+    from ..pages.entity_pages import KINDS, display_name, entity_entries, entity_path
+    from ..pages.metadata import article_url, page_url
 
     docs = [article_doc(art, article_url(art)) for art in articles]
     aliases = index().place_aliases
@@ -353,7 +353,7 @@ def pinyin_map(vocabulary: dict[str, list[str]], named: dict[str, list[int]], fr
     entity name, column and word of the word list of two to four characters, the
     names of entity pages first, then the words whose rarest character pair is in
     most documents; at most ``PINYIN_WORDS`` per spelling."""
-    from .entities import pinyin_words
+    from ..entities.index import pinyin_words
 
     found: dict[str, list[tuple]] = defaultdict(list)
     for items in vocabulary.values():

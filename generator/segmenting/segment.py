@@ -17,12 +17,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
 from functools import cache
 
-from .config import layout, load_yaml
-from .credits import PageCredit, parse_credit, parse_nameless_credit, parse_page_credit, parse_source_credit, split_leadin
-from .model import Article, Caption, Credit, LogEntry, Paragraph, SourcePage
+from ..model import Article, Caption, Credit, LogEntry, Paragraph, SourcePage
+from ..settings.profile import layout, load_yaml
+from .credits import (
+    PageCredit,
+    parse_credit,
+    parse_nameless_credit,
+    parse_page_credit,
+    parse_source_credit,
+    split_leadin,
+)
 
 FINAL_PUNCT = "。！？!?…"
 CLOSERS = "”’」』）)》\"'"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .config import layout
-from .model import Article, Caption, LogEntry, Paragraph
-from .segmenting import PageLayout, ends_sentence
+from ..model import Article, Caption, LogEntry, Paragraph
+from ..segmenting.segment import PageLayout, ends_sentence
+from ..settings.profile import layout
 
 HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _CJK_PUNCT = "，。、；：！？“”‘’（）《》【】…—·「」『』"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from pypinyin import Style, lazy_pinyin
 
-from .model import Article
+from ..model import Article
 
 if TYPE_CHECKING:
     from .pagenames import PageName

@@ -41,9 +41,9 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
-from .config import load_yaml, profile_cache
-from .model import Problem
-from .reading import read_regular, reason_zh
+from ..model import Problem
+from ..reading.pages import read_regular, reason_zh
+from ..settings.profile import load_yaml, profile_cache
 
 __all__ = ["Evidence", "DateInference", "PageOverride", "infer_page_date", "load_overrides", "vocabulary"]
 
