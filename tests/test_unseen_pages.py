@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from generator.build import collect
+from generator.context import BuildContext
 from generator.dates.infer import infer_page_date
 
 UNSEEN = Path(__file__).parent / "data" / "unseen"
@@ -30,7 +31,7 @@ def archive(tmp_path_factory):
     seeds = tmp_path_factory.mktemp("unseen_seeds")
     for page in UNSEEN.glob("*.txt"):
         shutil.copy(page, seeds / page.name)
-    return collect(seeds)
+    return collect(seeds, BuildContext.load())
 
 
 def _page(archive, name):

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from ..model import Credit
-from ..settings.profile import layout, load_yaml
+from ..settings.profile import Layout, default_layout
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _CJK_CHAR = re.compile(r"^[\u4e00-\u9fff]$")
@@ -45,9 +44,8 @@ def _merge_single_chars(tokens: list[str]) -> list[str] | None:
     return out
 
 
-def _split_glued(tokens: list[str]) -> list[str]:
+def _split_glued(tokens: list[str], lay: Layout) -> list[str]:
     """Separate roles and actions printed without a space (``记者高华庚``, ``高华庚摄``)."""
-    lay = layout()
     out: list[str] = []
     for tok in tokens:
         if tok in lay.credit_actions or tok in lay.roles:
@@ -87,40 +85,30 @@ def _unwrap(text: str) -> str:
     return text
 
 
-@cache
-def _source_vocabulary() -> dict[str, list]:
-    """``source_credits`` in layout.yaml: how a source or an organisation is credited."""
-    data = load_yaml("layout.yaml") or {}
-    vocab = (data.get("source_credits") if isinstance(data, dict) else None) or {}
-    return {"prefixes": sorted(vocab.get("prefixes") or [], key=len, reverse=True),
-            "suffixes": sorted(vocab.get("suffixes") or [], key=len, reverse=True),
-            "around": [tuple(pair) for pair in vocab.get("around") or [] if len(pair) == 2]}
-
-
 _SOURCE_NAME = re.compile(r"^[^，。！？；,!?;“”\s]{2,30}$")
 
 
-def parse_source_credit(text: str) -> str | None:
+def parse_source_credit(text: str, lay: Layout | None = None) -> str | None:
     """The source named by a whole-line source credit, or None.
 
     ``（来源：某区委宣传部）``, ``某局供图``, ``（图片由某镇人民政府提供）``: a picture or a
     story credited to an organisation or a source rather than to a person.  The
     words come from ``source_credits`` in layout.yaml; the source itself is any
     short run of text without sentence punctuation."""
+    lay = lay or default_layout()
     inner = _unwrap(text)
-    vocab = _source_vocabulary()
     name = None
-    for prefix in vocab["prefixes"]:
+    for prefix in lay.source_prefixes:
         if inner.startswith(prefix):
             name = inner[len(prefix):].strip()
             break
     else:
-        for before, after in vocab["around"]:
+        for before, after in lay.source_around:
             if inner.startswith(before) and inner.endswith(after) and len(inner) > len(before) + len(after):
                 name = inner[len(before):-len(after)].strip()
                 break
         else:
-            for suffix in vocab["suffixes"]:
+            for suffix in lay.source_suffixes:
                 if inner.endswith(suffix) and len(inner) > len(suffix):
                     name = inner[:-len(suffix)].strip()
                     break
@@ -129,19 +117,19 @@ def parse_source_credit(text: str) -> str | None:
     return None
 
 
-def parse_nameless_credit(text: str) -> bool:
+def parse_nameless_credit(text: str, lay: Layout | None = None) -> bool:
     """``（本报记者）``, ``本报通讯员``: a credit line of roles only, the names left out."""
-    roles = layout().roles
+    roles = (lay or default_layout()).roles
     tokens = _unwrap(text).split()
     return bool(tokens) and all(t in roles for t in tokens)
 
 
-def parse_credit(text: str, *, require_role_or_action: bool = True) -> Credit | None:
+def parse_credit(text: str, lay: Layout | None = None, *, require_role_or_action: bool = True) -> Credit | None:
     """Parse a whole line as a credit, or return None if it is not one.
 
     A credit printed in parentheses (``（本报记者 宋佳）``) is a credit too."""
-    lay = layout()
-    tokens = _split_glued(_unwrap(text).split())
+    lay = lay or default_layout()
+    tokens = _split_glued(_unwrap(text).split(), lay)
     if not tokens:
         return None
     action: frozenset[str] = frozenset({"author"})
@@ -167,21 +155,21 @@ def parse_credit(text: str, *, require_role_or_action: bool = True) -> Credit | 
     return credit
 
 
-def parse_page_credit(text: str) -> PageCredit | None:
+def parse_page_credit(text: str, lay: Layout | None = None) -> PageCredit | None:
     """``本版图片除署名外由本报记者X摄``: the default photographer of the page."""
     m = _PAGE_PHOTO.match(text.replace(" ", "")) if text.startswith("本版") else None
     if not m:
         return None
     who = m.group(1)
-    for role in layout().roles:
+    for role in (lay or default_layout()).roles:
         who = who.replace(role, " ")
     names = parse_names(who.replace("、", " "))
     return PageCredit(names) if names else None
 
 
-def split_leadin(text: str) -> tuple[str, Credit, str] | None:
+def split_leadin(text: str, lay: Layout | None = None) -> tuple[str, Credit, str] | None:
     """Split ``本报讯 记者X报道 正文…`` into (lead-in as printed, credit, rest of paragraph)."""
-    lay = layout()
+    lay = lay or default_layout()
     for leadin in lay.leadins:
         if text.startswith(leadin):
             break
@@ -191,7 +179,7 @@ def split_leadin(text: str) -> tuple[str, Credit, str] | None:
     credit = Credit()
     m = re.match(r"^\s*[（(]?\s*((?:%s)[^（()）。，,]{1,30}?)报道\s*[）)]?" % "|".join(map(re.escape, lay.roles)), rest)
     if m:
-        parsed = parse_credit(m.group(1), require_role_or_action=True)
+        parsed = parse_credit(m.group(1), lay, require_role_or_action=True)
         if parsed and parsed.authors:
             credit = parsed
             return text[: len(leadin) + m.end()].strip(), credit, rest[m.end():].strip()
