@@ -25,6 +25,7 @@ from ..entities.slugs import EntitySlugs
 from ..model import Article, Paragraph
 from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
+from .paging import PER_PAGE, Page, counts, md_size, page_list, pager, paginate
 
 KINDS = {
     "place": ("places", "地点"),
@@ -146,11 +147,13 @@ def _date_order(art: Article) -> tuple:
     return (art.date is None, -(art.date.toordinal() if art.date else 0), art.source, art.index)
 
 
-def _article_line(art: Article, doc: str, url_of: UrlOf, snippet: str) -> str:
+def _article_line(art: Article, url_of: UrlOf, snippet: str) -> tuple[str, str]:
+    """One entry — date, title, column and the keyword in context — as the text before
+    and after the way up to the site root (``../``), which depends on the page it is on."""
     date = art.date.isoformat() if art.date else "日期不详"
     column = f" · {md_escape_inline(art.column)}" if art.column else ""
-    line = f"- {date} · [{md_escape_inline(art.title or '（无标题）')}]({rel(doc, url_of(art))}){column}"
-    return line + (f"  \n  {snippet}" if snippet else "")
+    return (f"- {date} · [{md_escape_inline(art.title or '（无标题）')}](",
+            f"{url_of(art)}){column}" + (f"  \n  {snippet}" if snippet else ""))
 
 
 # ---------------------------------------------------------------------------
@@ -215,11 +218,28 @@ def _slugs(ctx: BuildContext) -> EntitySlugs:
     return ctx.slugs
 
 
-def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | None = None) -> dict[str, str]:
+def _date_label(page: Page) -> str:
+    """A page's date range: ``2020-11-25至2021-03-02``."""
+    dates = [a.date for a, _ in page.entries if a.date]
+    if not dates:
+        return "日期不详"
+    newest, oldest = max(dates).isoformat(), min(dates).isoformat()
+    return newest if newest == oldest else f"{oldest}至{newest}"
+
+
+def _year_label(page: Page) -> str:
+    dates = [a.date for a, _ in page.entries if a.date]
+    return f"{max(dates).year}年" if dates else "日期不详"
+
+
+def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | None = None,
+                 per_page: int = PER_PAGE) -> dict[str, str]:
     """docs-relative path → Markdown, for every entity page and the four index pages.
 
     ``url_of(article)`` is the docs-relative path of the article's page
-    (``articles/2020/11/foo.md``); by default ``metadata.article_path``."""
+    (``articles/2020/11/foo.md``); by default ``metadata.article_path``.  An entity's
+    articles are paginated (``paging``): the newest on its page, older ones on
+    ``<folder>/<slug>/<n>.md``, at most ``per_page`` a page."""
     url_of = url_of or article_path
     slugs, idx = _slugs(ctx), ctx.entities
     entries = entity_entries(articles)
@@ -227,21 +247,38 @@ def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | Non
     pages: dict[str, str] = {}
     for (kind, key), entry in entries.items():
         doc = entity_path(kind, key, slugs)
+        base = doc[:-3]
         name = display_name(kind, key)
         folder, label = KINDS[kind]
-        lines = [_front_matter(name), "", f"# {md_escape_inline(name)}", "",
-                 f"[← 全部{label}]({rel(doc, folder + '/index.md')})", ""]
-        header = (_place_header(key, doc, have_places, ctx) if kind == "place" else _topic_header(key, idx) if kind == "topic"
-                  else _org_header(key, idx) if kind == "organization" else _person_header(key, entry.articles))
-        if header:
-            lines += header + [""]
-        ordered = sorted(entry.articles, key=_date_order)
         verb = "署名" if kind == "person" else "提及"
-        lines.append(f"## {verb}{md_escape_inline(name)}的文章（{len(ordered)} 篇）" if ordered
-                     else "本档案中尚无直接提及此处的文章。")
-        lines.append("")
-        lines += [_article_line(a, doc, url_of, kwic(a, kind, key, idx)) for a in ordered]
-        pages[doc] = "\n".join(lines) + "\n"
+        lines = [(a, _article_line(a, url_of, kwic(a, kind, key, idx))) for a in sorted(entry.articles, key=_date_order)]
+        listing = paginate(base, lines, lambda e: md_size(e[1][0]) + md_size(e[1][1]) + 6, per_page=per_page)
+        for page in listing:
+            here = page.doc
+            if page.first:
+                out = [_front_matter(name), "", f"# {md_escape_inline(name)}", "",
+                       f"[← 全部{label}]({rel(here, folder + '/index.md')})", ""]
+                header = (_place_header(key, here, have_places, ctx) if kind == "place" else _topic_header(key, idx) if kind == "topic"
+                          else _org_header(key, idx) if kind == "organization" else _person_header(key, entry.articles))
+                if header:
+                    out += header + [""]
+                out.append(f"## {verb}{md_escape_inline(name)}的文章（{len(lines)} 篇）" if lines
+                           else "本档案中尚无直接提及此处的文章。")
+            else:
+                title = f"{name}（第 {page.number} 页）"
+                out = [_front_matter(title), "", f"# {md_escape_inline(title)}", "",
+                       f"[← {md_escape_inline(name)}]({rel(here, doc)}) · [全部{label}]({rel(here, folder + '/index.md')})",
+                       "", f"## {verb}{md_escape_inline(name)}的文章"]
+            out.append("")
+            if len(listing) > 1:
+                out += [counts(page, listing), ""] + pager(page, listing, _date_label) + [""]
+            up = "../" * here.count("/")
+            out += [head + up + tail for _, (head, tail) in page.entries]
+            if len(listing) > 1:
+                out += [""] + pager(page, listing, _date_label)
+                if page.first:
+                    out += ["", "### 全部页", ""] + page_list(listing, _year_label, _date_label)
+            pages[here] = "\n".join(out) + "\n"
     for kind, (folder, label) in KINDS.items():
         pages[f"{folder}/index.md"] = _index_page(kind, entries, ctx)
     return pages
