@@ -279,43 +279,79 @@ def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | Non
                 if page.first:
                     out += ["", "### 全部页", ""] + page_list(listing, _year_label, _date_label)
             pages[here] = "\n".join(out) + "\n"
-    for kind, (folder, label) in KINDS.items():
-        pages[f"{folder}/index.md"] = _index_page(kind, entries, ctx)
+    for kind in KINDS:
+        pages.update(_index_pages(kind, entries, ctx, per_page))
     return pages
 
 
-def _index_page(kind: str, entries: dict[tuple[str, str], _Entry], ctx: BuildContext) -> str:
+def _letter_slug(first: str) -> str:
+    return first.lower() if first != "#" else "other"
+
+
+def _index_pages(kind: str, entries: dict[tuple[str, str], _Entry], ctx: BuildContext, per_page: int = PER_PAGE) -> dict[str, str]:
+    """A kind's index, sorted by pinyin with letter headings (places also as a tree).
+    Up to ``per_page`` entities, one page; beyond, the index keeps the letters (and the
+    places' tree down to the deepest level that fits a page) and each letter gets its
+    pages, ``<folder>/index/<letter>.md`` (then ``<letter>-2.md``…, ``per_page`` each)."""
     folder, label = KINDS[kind]
     doc = f"{folder}/index.md"
     slugs, surnames = _slugs(ctx), ctx.entities.surnames
     keys = sorted((k for kd, k in entries if kd == kind), key=lambda k: pinyin_key(display_name(kind, k), kind, surnames))
-    lines = [_front_matter(label), "", f"# {md_escape_inline(label)}", "",
-             f"共 {len(keys)} 个{label}，按拼音排序；括号内为{'署名' if kind == 'person' else '提及'}的文章数。", ""]
-    sub = "##"
-    if kind == "place" and keys:
-        lines += ["## 行政区划树", ""] + _tree(keys, doc, entries, ctx) + ["", "## 按拼音", ""]
-        sub = "###"
-    current = None
-    for key in keys:
-        name = display_name(kind, key)
-        first = letter(name, kind, surnames)
-        if first != current:
-            current = first
-            lines += ["", f"{sub} {first}", ""]
+    verb = "署名" if kind == "person" else "提及"
+
+    def line(key: str, here: str) -> str:
         where = ""
         if kind == "place":
             parent = key.rsplit("/", 1)[0] if "/" in key else ""
             where = f" · {md_escape_inline(parent.rsplit('/', 1)[-1])}" if parent else ""
-        lines.append(f"- {_link(doc, kind, key, slugs)}（{len(entries[(kind, key)].articles)}）{where}")
-    return "\n".join(lines) + "\n"
+        return f"- {_link(here, kind, key, slugs)}（{len(entries[(kind, key)].articles)}）{where}"
+
+    by_letter: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        by_letter[letter(display_name(kind, key), kind, surnames)].append(key)
+    lines = [_front_matter(label), "", f"# {md_escape_inline(label)}", "",
+             f"共 {len(keys)} 个{label}，按拼音排序；括号内为{verb}的文章数。", ""]
+    split = len(keys) > per_page
+    sub = "##"
+    if kind == "place" and keys:
+        tree, cut = _tree(keys, doc, entries, ctx, per_page if split else None)
+        lines += ["## 行政区划树", ""] + ([f"只列到第 {cut} 级；下一级见各地点页的“下辖”。", ""] if cut else []) + tree
+        lines += ["", "## 按拼音", ""]
+        sub = "###"
+    pages: dict[str, str] = {}
+    if not split:
+        for first, group in by_letter.items():
+            lines += ["", f"{sub} {first}", ""] + [line(key, doc) for key in group]
+        pages[doc] = "\n".join(lines) + "\n"
+        return pages
+    letters = []
+    for first, group in by_letter.items():
+        chunks = [group[i:i + per_page] for i in range(0, len(group), per_page)]
+        names = [f"{folder}/index/{_letter_slug(first)}" + (f"-{n}" if n > 1 else "") + ".md" for n in range(1, len(chunks) + 1)]
+        letters.append(f"[{first}]({rel(doc, names[0])})（{len(group)}）")
+        for n, (chunk, here) in enumerate(zip(chunks, names), 1):
+            title = f"{label}：{first}" + (f"（第 {n} 页）" if len(chunks) > 1 else "")
+            nav = [f"[← 全部{label}]({rel(here, doc)})"]
+            if len(chunks) > 1:
+                nav.append("页码 " + " ".join(f"**{k}**" if k == n else f"[{k}]({rel(here, names[k - 1])})"
+                                              for k in range(1, len(chunks) + 1)))
+            body = [_front_matter(title), "", f"# {md_escape_inline(title)}", "", " · ".join(nav), "",
+                    f"拼音以 {first} 开头的 {len(group)} 个{label}" + (f"，本页第 {(n - 1) * per_page + 1}—{(n - 1) * per_page + len(chunk)} 个" if len(chunks) > 1 else "") + "；括号内为" + verb + "的文章数。", ""]
+            pages[here] = "\n".join(body + [line(key, here) for key in chunk]) + "\n"
+    lines += ["按拼音首字母：", ""] + [" · ".join(letters)]
+    pages[doc] = "\n".join(lines) + "\n"
+    return pages
 
 
 _LEVEL_RANK = {"county": 0, "zone": 1, "town": 2, "village": 3, "named": 4}
 
 
-def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry], ctx: BuildContext) -> list[str]:
+def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry], ctx: BuildContext,
+          most: int | None = None) -> tuple[list[str], int]:
     """Nested list: county → town → village; at each level divisions first (counties, then
-    zones; towns; villages), then named places, each group in pinyin order."""
+    zones; towns; villages), then named places, each group in pinyin order.  With
+    ``most``, only the levels that fit in that many lines (at least the first); the
+    second value is then the number of levels shown, 0 when all are."""
     idx, slugs = ctx.entities, _slugs(ctx)
     present = set(keys)
     children: dict[str, list[str]] = defaultdict(list)
@@ -327,15 +363,33 @@ def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry], ctx
         place = idx.places.get(key)
         return (_LEVEL_RANK.get(place.level if place else "", 5), pinyin_key(display_name("place", key)))
 
+    levels: dict[int, int] = defaultdict(int)  # depth → places at that depth
+
+    def count(parent: str, depth: int) -> None:
+        for key in children.get(parent, []):
+            levels[depth] += 1
+            count(key, depth + 1)
+
+    count("", 0)
+    depth_shown = len(levels)
+    if most is not None:
+        total = 0
+        for depth in sorted(levels):
+            total += levels[depth]
+            if total > most and depth:
+                depth_shown = depth
+                break
     lines: list[str] = []
 
     def walk(parent: str, depth: int) -> None:
+        if depth >= depth_shown:
+            return
         for key in sorted(children.get(parent, []), key=rank):
             lines.append("    " * depth + f"- {_link(doc, 'place', key, slugs)}（{len(entries[('place', key)].articles)}）")
             walk(key, depth + 1)
 
     walk("", 0)
-    return lines
+    return lines, (depth_shown if depth_shown < len(levels) else 0)
 
 
 # ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Iterable
 from ..model import Article
 from .metadata import article_path, page_url, rel, source_path
 from .pagenames import PageName, cn_date, cn_weekday
+from .paging import PER_PAGE
 
 INDEX = "issues/index.md"
 
@@ -145,6 +146,10 @@ def issue_pages(editions: Iterable[Edition]) -> dict[str, str]:
                 "n_pages": sum(len(by_day[d]) for d in years[y]),
                 "n_articles": sum(len(e.articles) for d in years[y] for e in by_day[d])} for y in sorted(years, reverse=True)],
         latest=days and {"date": cn_date(days[-1]), "link": rel(INDEX, day_path(days[-1]))},
-        undated=[{"name": e.page.name, "link": rel(INDEX, source_path(e.page.file)), "n_articles": len(e.articles)} for e in undated],
+        # beyond one page, the undated 版面 are listed by the 版面 index (render.sources_index_pages)
+        undated=[{"name": e.page.name, "link": rel(INDEX, source_path(e.page.file)), "n_articles": len(e.articles)}
+                 for e in undated] if len(undated) <= PER_PAGE else [],
+        n_undated=len(undated),
+        undated_link=rel(INDEX, "sources/index/undated.md"),
     )
     return pages
