@@ -196,3 +196,22 @@ def test_catalogue_is_split_per_year_with_an_index(tmp_path) -> None:
     more = catalogue_files(arts + [Article(source="n.txt", index=0, line=1, title="n", slug="n-0000000f",
                                            date=dt.date(2021, 6, 1))])
     assert {p for p in files if files[p] != more[p]} == {INDEX, "data/articles/2021.json"}
+
+
+def test_a_busy_day_continues_on_numbered_pages_in_page_order() -> None:
+    from generator.pages.issues import Edition, issue_pages
+    from generator.pages.pagenames import name_pages
+
+    day = dt.date(2021, 11, 25)
+    names = name_pages([(f"p{i:02d}.txt", "报", f"第{i}版", day, True) for i in range(30)])
+    eds = [Edition(names[f"p{i:02d}.txt"], [Article(source=f"p{i:02d}.txt", index=k, line=1, title=f"t{i}-{k}", slug=f"s{i}-{k}",
+                                                    date=day) for k in range(15 if i != 3 else 0)]) for i in range(30)]
+    pages = issue_pages(eds)
+    days = ["issues/2021/2021-11-25.md", "issues/2021/2021-11-25/2.md", "issues/2021/2021-11-25/3.md"]
+    assert sorted(p for p in pages if "2021-11-25" in p) == days
+    titles = [t for d in days for t in re.findall(r"\[(t\d+-\d+)\]", pages[d])]
+    assert titles == [f"t{i}-{k}" for i in range(30) if i != 3 for k in range(15)]  # all, in page and reading order
+    assert all(len(re.findall(r"\[(t\d+-\d+)\]", pages[d])) <= PER_PAGE for d in days)
+    assert "（续，自第 5 篇）" in pages[days[1]] and "本版面未整理出文章" in pages[days[0]]
+    assert "[‹ 上一页](../2021-11-25.md) · 页码 [1](../2021-11-25.md) **2** [3](3.md) · [下一页 ›](3.md)" in pages[days[1]]
+    _resolves({**pages, **{f"sources/p{i:02d}.md": "" for i in range(30)}})

@@ -64,22 +64,45 @@ def paginate(base: str, entries: Sequence[T], size: Callable[[T], int] = lambda 
     when the next entry would take it past ``page_bytes`` (a single entry larger than
     that still gets a page).  The newest entries left over form the first page; an
     empty list gives one empty first page."""
+    chunks = chunk(list(reversed(entries)), size, per_page, page_bytes)  # oldest first
+    pages: list[Page[T]] = []
+    start = 0
+    for number, run in enumerate(chunks, 1):
+        last = number == len(chunks)
+        pages.append(Page(page_doc(base, None if last else number), number, list(reversed(run)), last, start))
+        start += len(run)
+    return list(reversed(pages))
+
+
+def chunk(entries: Sequence[T], size: Callable[[T], int] = lambda e: 0, per_page: int = PER_PAGE,
+          page_bytes: int = PAGE_BYTES) -> list[list[T]]:
+    """``entries`` cut in order into runs of at most ``per_page`` entries and
+    ``page_bytes`` bytes (an entry larger than that alone); ``[[]]`` for none."""
     chunks: list[list[T]] = [[]]
     used = 0
-    for entry in reversed(entries):  # oldest first
+    for entry in entries:
         n = size(entry) + HTML_OVERHEAD
         if chunks[-1] and (len(chunks[-1]) >= per_page or used + n > page_bytes):
             chunks.append([])
             used = 0
         chunks[-1].append(entry)
         used += n
-    pages: list[Page[T]] = []
-    start = 0
-    for number, chunk in enumerate(chunks, 1):
-        last = number == len(chunks)
-        pages.append(Page(page_doc(base, None if last else number), number, list(reversed(chunk)), last, start))
-        start += len(chunk)
-    return list(reversed(pages))
+    return chunks
+
+
+def in_order_pager(docs: list[str], n: int) -> list[str]:
+    """Page links for a list read from its start (a day's 版面): page ``n`` of ``docs``,
+    every number linked (such a list has few pages)."""
+    if len(docs) < 2:
+        return []
+    here = docs[n - 1]
+    parts = []
+    if n > 1:
+        parts.append(f"[‹ 上一页]({rel(here, docs[n - 2])})")
+    parts.append("页码 " + " ".join(f"**{k}**" if k == n else f"[{k}]({rel(here, d)})" for k, d in enumerate(docs, 1)))
+    if n < len(docs):
+        parts.append(f"[下一页 ›]({rel(here, docs[n])})")
+    return [" · ".join(parts), "{: .archive-pager }"]
 
 
 def md_size(text: str) -> int:
