@@ -45,7 +45,6 @@ from .pages.metadata import (
     article_path,
     assign_slugs,
     raw_path,
-    raw_view_path,
     source_path,
 )
 from .pages.pagenames import name_pages
@@ -53,7 +52,6 @@ from .pages.render import (
     page_log_counts,
     render_article,
     render_home,
-    render_raw_view,
     render_source,
     sources_index_pages,
 )
@@ -335,9 +333,8 @@ def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
             "counts": page_log_counts(arts, res.layout.furniture if res.layout else []),
         }
         sources.append(info)
-        put(source_path(page.name), render_source(info, arts, res.layout.furniture if res.layout else [], res.failed))
+        put(source_path(page.name), render_source(info, arts, res.layout.furniture if res.layout else [], res.failed, page.text))
         files[raw_path(page.name)] = page.raw
-        put(raw_view_path(page.name), render_raw_view(info, page.text))
     for path, text in sources_index_pages(sources, [p.page_text() for p in archive.problems]).items():
         put(path, text)
     put("index.md", render_home(ctx.newspaper.site_title, articles, len(archive.pages)))

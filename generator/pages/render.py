@@ -28,7 +28,6 @@ from .metadata import (
     front_matter,
     page_url,
     raw_path,
-    raw_view_path,
     rel,
     source_path,
 )
@@ -134,7 +133,6 @@ def render_article(art: Article, slugs: EntitySlugs, previous: Article | None = 
         art=art,
         front_matter=front_matter_block(front_matter(art, source)),
         source_link=rel(path, source_path(art.source)),
-        raw_view_link=rel(path, raw_view_path(art.source)),
         source_ref=source.reference,
         column_link=page_url(rel(path, column_path(art.column))) if art.column else "",
         previous=previous and {"title": previous.title or "（无标题）", "link": rel(path, article_path(previous)), "date": previous.date},
@@ -256,7 +254,12 @@ def sources_index_pages(sources: list[dict[str, Any]], problems: list[str], per_
     return pages
 
 
-def render_source(info: dict[str, Any], articles: list[Article], furniture: list, failed: str = "") -> str:
+def render_source(info: dict[str, Any], articles: list[Article], furniture: list, failed: str = "",
+                  raw_text: str = "") -> str:
+    """One 版面 page: the page's facts and date evidence, its stories, cleaning report and
+    every story's cleaning log, its furniture, and ``raw_text`` (the original as read)
+    line by line, every line anchored (``#L12``) for the line numbers above and of the
+    article pages to point at."""
     doc = source_path(info["name"])
     title = info.get("title") or f"版面 {info['name']}"
     rows = [_article_row(a, doc) for a in articles]
@@ -266,22 +269,10 @@ def render_source(info: dict[str, Any], articles: list[Article], furniture: list
         date_text=cn_date(info["date"]) if info["date"] else "",
         day_link=rel(doc, day_path(info["date"])) if info["date"] else "",
         raw_link=rel(doc, raw_path(info["name"])),
-        raw_view_link=rel(doc, raw_view_path(info["name"])),
-        raw_view_html=page_url(rel(doc, raw_view_path(info["name"]))),
         articles=rows,
         logged=[r for r in rows if r["log"]],
         furniture=furniture,
         failed=failed,
         kind_names=KIND_NAMES,
+        lines=raw_text.split("\n") if raw_text else [],
     )
-
-
-def render_raw_view(info: dict[str, Any], raw_text: str) -> str:
-    """The original page's text as a page: every line numbered and anchored, so the
-    line numbers of the logs and the date evidence can point into it."""
-    doc = raw_view_path(info["name"])
-    title = f"{info.get('title') or info['name']} · 原文"
-    return env().get_template("raw.md.j2").render(
-        front_matter=front_matter_block({"title": title}), title=title, page_title=info.get("title") or info["name"],
-        lines=raw_text.split("\n"), encoding=info["encoding"],
-        source_link=page_url(rel(doc, source_path(info["name"]))), raw_link=rel(doc, raw_path(info["name"])))
