@@ -72,13 +72,21 @@ def test_tokens_are_characters_pairs_and_ascii_words() -> None:
         "锦", "州", "港", "锦州", "州港", "5g", "增", "长", "增长", "gdp", "3.3"}
 
 
+def _meta(site: Path) -> dict:
+    return json.loads(re.search(r"\((.*)\)", (site / "search" / "meta.js").read_text("utf-8")).group(1))
+
+
 def _shards(site: Path) -> list[tuple[dict, dict]]:
+    """(tokens, words) of every posting shard, range by range (meta.js lists them)."""
     out = []
-    for path in sorted((site / "search" / "s").glob("*.js")):
-        m = re.fullmatch(r"archiveSearch\.shard\((.*)\);\n", path.read_text("utf-8"), re.S)
-        assert m, path
-        _, tokens, words, _pinyin = json.loads("[" + m.group(1) + "]")
-        out.append((tokens, words))
+    for lo, hi, count, name in _meta(site)["levels"]:
+        for n in range(count):
+            path = site / "search" / "s" / name / f"{n}.js"
+            m = re.fullmatch(r"archiveSearch\.shard\((.*)\);\n", path.read_text("utf-8"), re.S)
+            assert m, path
+            first, number, tokens, words = json.loads("[" + m.group(1) + "]")
+            assert (first, number) == (lo, n)
+            out.append((tokens, words))
     return out
 
 
@@ -117,10 +125,12 @@ def test_segmenter_gives_jiebas_words_on_the_seeds() -> None:
 
 def test_every_token_is_in_its_shard(seed_site: Path) -> None:
     shards = _shards(seed_site)
-    meta = json.loads(re.search(r"\((.*)\)", (seed_site / "search" / "meta.js").read_text("utf-8")).group(1))
-    assert meta["shards"] == len(shards)
-    for n, (tokens, _) in enumerate(shards):
-        assert tokens and all(search.shard_of(t, len(shards)) == n for t in tokens)
+    at = 0
+    for lo, hi, count, name in _meta(seed_site)["levels"]:
+        for n, (tokens, _) in enumerate(shards[at:at + count]):
+            assert tokens and all(search.shard_of(t, count) == n for t in tokens), (name, n)
+        at += count
+    assert at == len(shards) and len(list((seed_site / "search" / "s").rglob("*.js"))) == at
 
 
 def test_newspaper_pages_are_not_search_results(seed_site: Path) -> None:
