@@ -35,7 +35,6 @@ shim from ``file://``, where ``fetch`` is not allowed.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import json
 import re
@@ -48,9 +47,10 @@ from .mdtext import front_matter_block
 from .model import Article
 
 SHARD_BYTES = 4_000  # aim per posting shard: a query token reads one of each range, a few KB gzip
-TAIL_DOCS = 64  # the newest articles past a multiple of this are in the tail (with the entity pages)
-TAIL_BYTES = 32_000  # aim per tail shard: one or two files, rewritten on every update
-BASE_DOCS = 1024  # the base range of postings grows in steps of this many articles
+BASE_DOCS = 1024  # the base range of postings grows in steps of this many articles…
+TAIL_DOCS = 32  # …the next range in steps of this many; the newest articles…
+TAIL_CHUNK = 8  # …are stored this many to a file with all their tokens
+ENTITY_BYTES = 32_000  # aim per file of the entity pages' postings
 PINYIN_BYTES = 8_000  # aim per pinyin file
 CHUNK_DOCS = 100  # documents per metadata chunk (URL, headline, date, column: ~3 KB gzip)
 TEASER_CHARS = 60
@@ -416,22 +416,27 @@ def pinyin_map(vocabulary: Iterable[str], named: dict[str, list[int]], frequency
     return {sp: " ".join(w for *_, w in sorted(ws)[:PINYIN_WORDS]) for sp, ws in found.items()}
 
 
-def levels(articles: int) -> tuple[list[tuple[int, int]], int]:
-    """How the postings are split by document number: ``([(0, base), (base, tail)],
-    tail)``.  Articles are numbered oldest first, so a day's new articles get the
-    highest numbers; documents from ``tail`` on (the newest articles, fewer than
-    ``TAIL_DOCS``, and every entity page) are stored in one small file, rewritten on
-    every update; the documents below are sharded by token in two ranges whose
-    boundaries move in steps of ``BASE_DOCS`` and ``TAIL_DOCS`` articles, so their
-    files are rewritten only when a step is crossed.  A function of the number of
-    articles only: an update gives the same files as a clean build."""
+def levels(articles: int, docs: int) -> list[tuple[int, int, int]]:
+    """How the postings are split by document number: ``[(first, end, shards)]``,
+    ``shards`` 0 for a range sharded by token to ``SHARD_BYTES`` a file.
+
+    Articles are numbered oldest first, so a day's new articles get the highest
+    numbers and nothing else is renumbered.  The articles below the last multiple
+    of ``BASE_DOCS`` and those below the last multiple of ``TAIL_DOCS`` form two
+    ranges sharded by token (a query reads one small file of each per token);
+    their files are rewritten only when an update crosses a step.  The newest
+    articles, fewer than ``TAIL_DOCS``, are stored ``TAIL_CHUNK`` to a file with
+    all their tokens (read whole with the first query): a day's articles change the
+    last of these and add the next.  The entity pages, numbered after the articles,
+    come last, sharded to ``ENTITY_BYTES``.  A function of the numbers only: an
+    update gives the same files as a clean build."""
     base = articles // BASE_DOCS * BASE_DOCS
     tail = articles // TAIL_DOCS * TAIL_DOCS
-    return [(lo, hi) for lo, hi in ((0, base), (base, tail)) if hi > lo], tail
-
-
-def _slice(ids: list[int], lo: int, hi: int) -> list[int]:
-    return ids[bisect.bisect_left(ids, lo):bisect.bisect_left(ids, hi)]
+    out = [(lo, hi, 0) for lo, hi in ((0, base), (base, tail)) if hi > lo]
+    out += [(lo, min(lo + TAIL_CHUNK, articles), 1) for lo in range(tail, articles, TAIL_CHUNK)]
+    if docs > articles:
+        out.append((articles, docs, -1))
+    return out
 
 
 def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterable[str]) -> dict[str, bytes]:
@@ -443,15 +448,18 @@ def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterabl
     articles = sum(1 for d in docs if not d.names)
     if not isinstance(page_words, dict):
         page_words = {"": set(page_words)}
-    fields: tuple[dict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
+    ranges = levels(articles, len(docs))
+    part_of = [k for k, (lo, hi, _) in enumerate(ranges) for _ in range(lo, hi)]
+    # per range, per field (headline, filed under, text only): token → ids
+    fields = [(defaultdict(list), defaultdict(list), defaultdict(list)) for _ in ranges]
     for n, doc in enumerate(docs):
         seen: set[str] = set()
-        for postings, text in zip(fields, (doc.headline, doc.filed, doc.text)):
+        for postings, text in zip(fields[part_of[n]], (doc.headline, doc.filed, doc.text)):
             new = tokens(text) - seen
             for tok in new:
                 postings[tok].append(n)
             seen |= new
-    every = fields[0].keys() | fields[1].keys() | fields[2].keys()
+    every = set().union(*(f.keys() for part in fields for f in part))
     # a query word that is exactly an entity's name puts that entity's page first
     named: dict[str, list[int]] = defaultdict(list)
     for n, doc in enumerate(docs):
@@ -471,16 +479,13 @@ def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterabl
     for name in named:
         if _CJK_WORD.match(name) and name[:2] in every:
             word_doc.setdefault(name, len(docs))
-    ranges, tail = levels(articles)
     files: dict[str, bytes] = {}
     parts = []
-    for lo, hi in [*ranges, (tail, len(docs))]:
-        last = hi == len(docs)
-        entries: dict[str, list[str]] = {}
-        for tok in sorted(every):
-            lists = [_slice(f.get(tok, []), lo, hi) for f in fields]
-            if any(lists):
-                entries[tok] = [encode_postings(ids, lo) for ids in lists]
+    for (lo, hi, kind), part in zip(ranges, fields):
+        last = kind < 0  # the entity pages: the names, with the pages they name
+        groups: dict[str, list[str]] = defaultdict(list)  # tokens with the same postings share them
+        for tok in sorted(set().union(*(f.keys() for f in part))):
+            groups[",".join(encode_postings(f.get(tok, []), lo) for f in part).rstrip(",")].append(tok)
         vocabulary: dict[str, list[str]] = defaultdict(list)
         for word, at in sorted(word_doc.items()):
             if lo <= at < hi or (last and at >= hi):
@@ -488,21 +493,26 @@ def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterabl
                 vocabulary[word[:2]].append(f"{word}:{','.join(map(str, ids))}" if ids else word)
             elif last and word in named:  # stored with an earlier page: its entity pages here
                 vocabulary[word[:2]].append(f"{word}:{','.join(map(str, named[word]))}")
-        size = sum(len(t) * 3 + sum(map(len, e)) + 12 for t, e in entries.items())
-        size += sum(len(w) * 3 + 1 for ws in vocabulary.values() for w in ws)
-        shards = max(1, -(-size // (TAIL_BYTES if last else SHARD_BYTES)))
-        name = "tail" if last else f"{lo}-{hi}"
+        if kind == 1:
+            shards = 1
+        else:
+            size = sum(len(key) + 6 + sum(len(t) * 3 + 1 for t in toks) for key, toks in groups.items())
+            size += sum(len(w) * 3 + 1 for ws in vocabulary.values() for w in ws)
+            shards = max(1, -(-size // (ENTITY_BYTES if last else SHARD_BYTES)))
+        name = "e" if last else str(lo) if kind == 1 else f"{lo}-{hi}"
         parts.append([lo, hi, shards, name])
-        shard_tokens: list[dict[str, list[str]]] = [{} for _ in range(shards)]
+        shard_groups: list[dict[str, list[str]]] = [defaultdict(list) for _ in range(shards)]
         shard_words: list[dict[str, str]] = [{} for _ in range(shards)]
-        for tok, entry in entries.items():
-            shard_tokens[shard_of(tok, shards)][tok] = entry
+        for key, toks in groups.items():
+            for tok in toks:
+                shard_groups[shard_of(tok, shards)][key].append(tok)
         for head, ws in sorted(vocabulary.items()):
             shard_words[shard_of(head, shards)][head] = " ".join(ws)
         for n in range(shards):
-            files[f"search/s/{name}/{n}.js"] = _js("archiveSearch.shard", lo, n, shard_tokens[n], shard_words[n])
+            postings = {key: " ".join(toks) for key, toks in shard_groups[n].items()}
+            files[f"search/s/{name}/{n}.js"] = _js("archiveSearch.shard", lo, n, postings, shard_words[n])
     # toneless pinyin → words, by the spelling's hash (read only for an ASCII word no document has)
-    spellings = pinyin_map(word_doc, named, lambda tok: sum(len(f.get(tok, ())) for f in fields))
+    spellings = pinyin_map(word_doc, named, lambda tok: sum(len(f.get(tok, ())) for part in fields for f in part))
     size = sum(len(k) + 4 + len(v) * 3 for k, v in spellings.items())
     pinyin_shards = max(1, -(-size // PINYIN_BYTES))
     by_shard: list[dict[str, str]] = [{} for _ in range(pinyin_shards)]

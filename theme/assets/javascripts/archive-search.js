@@ -55,9 +55,13 @@
   self.archiveSearch = {
     meta: function (m) { meta = m },
     /* the postings of a range of documents (from `lo` on) for the tokens of one hash
-       shard, and the words first found in those documents */
+       shard — "headline,filed under,text only" → the tokens with those postings —
+       and the words first found in those documents */
     shard: function (lo, n, t, w) {
-      for (var k in t) (tokens[k] = tokens[k] || {})[lo] = t[k]
+      for (var key in t) {
+        var entry = key.split(",")
+        t[key].split(" ").forEach(function (k) { (tokens[k] = tokens[k] || {})[lo] = entry })
+      }
       for (var h in w) {
         var list = words[h] = words[h] || []
         w[h].split(" ").forEach(function (item) {
