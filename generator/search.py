@@ -51,7 +51,6 @@ BASE_DOCS = 1024  # the base range of postings grows in steps of this many artic
 TAIL_DOCS = 32  # …the next range in steps of this many; the newest articles…
 TAIL_CHUNK = 8  # …are stored this many to a file with all their tokens
 ENTITY_BYTES = 32_000  # aim per file of the entity pages' postings
-PINYIN_BYTES = 8_000  # aim per pinyin file
 CHUNK_DOCS = 100  # documents per metadata chunk (URL, headline, date, column: ~3 KB gzip)
 TEASER_CHARS = 60
 NAME_FREQ = 1000  # jieba frequency given to the archive's names: high enough to keep them whole
@@ -398,7 +397,9 @@ def pinyin_map(vocabulary: Iterable[str], named: dict[str, list[int]], frequency
     """Toneless pinyin (``jinzhou``) → the words spelt so, space-separated: every
     entity name, column and word of the word list of two to four characters, the
     names of entity pages first, then the words whose rarest character pair is in
-    most documents; at most ``PINYIN_WORDS`` per spelling."""
+    most documents; at most ``PINYIN_WORDS`` per spelling.  Made for each range
+    of documents apart, from the words first found there (the entity pages' range:
+    their names); the worker tries the entity pages' first, then the oldest range's."""
     from .entities import pinyin_words
 
     found: dict[str, list[tuple]] = defaultdict(list)
@@ -481,6 +482,7 @@ def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterabl
             word_doc.setdefault(name, len(docs))
     files: dict[str, bytes] = {}
     parts = []
+    everywhere = lambda tok: sum(len(f.get(tok, ())) for part in fields for f in part)  # noqa: E731
     for (lo, hi, kind), part in zip(ranges, fields):
         last = kind < 0  # the entity pages: the names, with the pages they name
         groups: dict[str, list[str]] = defaultdict(list)  # tokens with the same postings share them
@@ -493,16 +495,25 @@ def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterabl
                 vocabulary[word[:2]].append(f"{word}:{','.join(map(str, ids))}" if ids else word)
             elif last and word in named:  # stored with an earlier page: its entity pages here
                 vocabulary[word[:2]].append(f"{word}:{','.join(map(str, named[word]))}")
+        # toneless pinyin of these words (of the entity pages' names, with the entity
+        # pages), beside the ASCII token of the same spelling
+        here = [w.split(":")[0] for ws in vocabulary.values() for w in ws]
+        spellings = pinyin_map([w for w in here if w in named] if last else here, named if last else {},
+                               everywhere if last else lambda tok: sum(len(f.get(tok, ())) for f in part))
         if kind == 1:
             shards = 1
         else:
             size = sum(len(key) + 6 + sum(len(t) * 3 + 1 for t in toks) for key, toks in groups.items())
             size += sum(len(w) * 3 + 1 for ws in vocabulary.values() for w in ws)
+            size += sum(len(k) + 4 + len(v) * 3 for k, v in spellings.items())
             shards = max(1, -(-size // (ENTITY_BYTES if last else SHARD_BYTES)))
         name = "e" if last else str(lo) if kind == 1 else f"{lo}-{hi}"
         parts.append([lo, hi, shards, name])
         shard_groups: list[dict[str, list[str]]] = [defaultdict(list) for _ in range(shards)]
         shard_words: list[dict[str, str]] = [{} for _ in range(shards)]
+        shard_pinyin: list[dict[str, str]] = [{} for _ in range(shards)]
+        for spelling, ws in sorted(spellings.items()):
+            shard_pinyin[shard_of(spelling, shards)][spelling] = ws
         for key, toks in groups.items():
             for tok in toks:
                 shard_groups[shard_of(tok, shards)][key].append(tok)
@@ -510,16 +521,8 @@ def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterabl
             shard_words[shard_of(head, shards)][head] = " ".join(ws)
         for n in range(shards):
             postings = {key: " ".join(toks) for key, toks in shard_groups[n].items()}
-            files[f"search/s/{name}/{n}.js"] = _js("archiveSearch.shard", lo, n, postings, shard_words[n])
-    # toneless pinyin → words, by the spelling's hash (read only for an ASCII word no document has)
-    spellings = pinyin_map(word_doc, named, lambda tok: sum(len(f.get(tok, ())) for part in fields for f in part))
-    size = sum(len(k) + 4 + len(v) * 3 for k, v in spellings.items())
-    pinyin_shards = max(1, -(-size // PINYIN_BYTES))
-    by_shard: list[dict[str, str]] = [{} for _ in range(pinyin_shards)]
-    for spelling, ws in sorted(spellings.items()):
-        by_shard[shard_of(spelling, pinyin_shards)][spelling] = ws
-    for n, part in enumerate(by_shard):
-        files[f"search/p/{n}.js"] = _js("archiveSearch.pinyin", n, part)
+            files[f"search/s/{name}/{n}.js"] = _js("archiveSearch.shard", lo, n, postings, shard_words[n],
+                                                   shard_pinyin[n])
     # what a result shows: an article's URL, headline, date and column in chunks of
     # CHUNK_DOCS by number (a new day changes only the last chunk); entity pages apart
     for c in range(-(-articles // CHUNK_DOCS)):
@@ -547,7 +550,7 @@ def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterabl
     folds = "".join(chr(t) + s for t, s in sorted(traditional_to_simplified().items()) if s in every)
     files["search/v.js"] = _js("archiveSearch.variants", folds)
     meta = {"format": FORMAT, "articles": articles, "docs": len(docs), "levels": parts,
-            "pinyin": pinyin_shards, "chunk": CHUNK_DOCS, "more": MORE, "terminal": TERMINAL}
+            "chunk": CHUNK_DOCS, "more": MORE, "terminal": TERMINAL}
     files["search/meta.js"] = _js("archiveSearch.meta", meta)
     # Material's page-side highlighter reads its separator from these two files
     # (search_index.json over HTTP, search_index.js from file://); no documents.

@@ -84,7 +84,7 @@ def _shards(site: Path) -> list[tuple[dict, dict]]:
             path = site / "search" / "s" / name / f"{n}.js"
             m = re.fullmatch(r"archiveSearch\.shard\((.*)\);\n", path.read_text("utf-8"), re.S)
             assert m, path
-            first, number, groups, words = json.loads("[" + m.group(1) + "]")
+            first, number, groups, words, _pinyin = json.loads("[" + m.group(1) + "]")
             assert (first, number) == (lo, n)
             tokens = {tok: key.split(",") for key, toks in groups.items() for tok in toks.split(" ")}
             assert len(tokens) == sum(len(toks.split(" ")) for toks in groups.values())  # each token once

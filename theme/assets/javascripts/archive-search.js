@@ -45,7 +45,7 @@
   var named = {}       // word → ids of the entity pages it names
   var docs = {}        // id → an article's [location, title, date, column]; an entity page's [location, name, kind, teaser]
   var texts = {}       // id → an article's text (headline, filed under, text: lines)
-  var pinyin = {}      // toneless pinyin → the words spelt so
+  var pinyin = {}      // toneless pinyin → {first document of a range → the words of that range spelt so}
   var variants = null  // traditional → simplified character
   var pending = {}     // file → promise
 
@@ -57,7 +57,8 @@
     /* the postings of a range of documents (from `lo` on) for the tokens of one hash
        shard — "headline,filed under,text only" → the tokens with those postings —
        and the words first found in those documents */
-    shard: function (lo, n, t, w) {
+    shard: function (lo, n, t, w, p) {
+      for (var s in p) (pinyin[s] = pinyin[s] || {})[lo] = p[s].split(" ")
       for (var key in t) {
         var entry = key.split(",")
         t[key].split(" ").forEach(function (k) { (tokens[k] = tokens[k] || {})[lo] = entry })
@@ -70,9 +71,6 @@
           if (list.indexOf(parts[0]) < 0) list.push(parts[0])
         })
       }
-    },
-    pinyin: function (n, p) {
-      for (var s in p) pinyin[s] = p[s].split(" ")
     },
     text: function (id, text) { texts[id] = text },
     variants: function (pairs) {
@@ -314,7 +312,12 @@
   /* an ASCII word no document has, spelt like known words: jinzhou → 锦州 */
   function pinyinOf(t) {
     if (t.kind !== "ascii" || tokens[t.text] || !/^[a-z]{4,}$/.test(t.text) || !pinyin[t.text]) return t
-    var alt = term(pinyin[t.text][0], "word")
+    /* the names of entity pages first, then the words of the oldest range (each
+       range's words in the order of their documents there) */
+    var byRange = pinyin[t.text], ranges = Object.keys(byRange).map(Number).sort(function (a, b) {
+      return (b >= meta.articles) - (a >= meta.articles) || a - b
+    })
+    var alt = term(byRange[ranges[0]][0], "word")
     alt.via = t.text
     return alt
   }
@@ -599,13 +602,6 @@
     return first.then(function () {
       q = fold(q)
       return loadAll(shardFiles(tokensOf(q)))
-    }).then(function () {
-      /* an ASCII word no document has may be pinyin: the file of its spelling */
-      var spellings = {}
-      ;(q.match(/[a-z]{4,}/g) || []).forEach(function (w) {
-        if (!tokens[w]) spellings["p/" + (hash(w) % meta.pinyin) + ".js"] = 1
-      })
-      return loadAll(Object.keys(spellings))
     }).then(function () {
       terms = queryTerms(q).map(pinyinOf)  // with the word list of the loaded shards
       var need = []
