@@ -22,29 +22,60 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from make_corpus import ROOT, make_corpus  # noqa: E402
+from make_corpus import ROOT, add_day, make_corpus  # noqa: E402
 from search_bench import CHROMIUM, measure_search  # noqa: E402
 import pagefind_bench  # noqa: E402
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run(cmd: list[str]) -> tuple[float, float, str]:
+    """Run a child; its wall seconds, peak MB and output (``_run.cpu``: its CPU seconds)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    cpu = _cpu()
     started = time.perf_counter()
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if result.returncode:
         raise SystemExit(result.stdout + result.stderr)
+    _run.cpu = _cpu() - cpu
     peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
     return seconds, peak, result.stdout
+
+
+def search_files(docs: Path) -> dict[str, bytes]:
+    root = docs / "search"
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def new_page_changes(seeds: Path, work: Path) -> str:
+    """Files of search/ that one more page (6 articles, the newest date) changes,
+    adds or removes: ``changed + new (of them article texts) / files before``."""
+    before = search_files(work / "docs_src")
+    more = work / "seeds-plus-one"
+    shutil.copytree(seeds, more)
+    add_day(more)
+    _run([sys.executable, "-m", "generator", "generate", "--seeds", str(more), "--docs", str(work / "docs_plus"), "-q"])
+    after = search_files(work / "docs_plus")
+    changed = sum(1 for k in before.keys() & after.keys() if before[k] != after[k])
+    new = after.keys() - before.keys()
+    gone = len(before.keys() - after.keys())
+    texts = sum(1 for k in new if k.startswith("t/"))
+    return f"{changed} + {len(new)} new ({texts} texts)" + (f" + {gone} removed" if gone else "") + f" / {len(before)}"
 
 
 def measure(label: str, seeds: Path, work: Path) -> dict[str, str]:
     py = sys.executable
     gen_s, _, out = _run([py, "-m", "generator", "generate", "--seeds", str(seeds), "--docs", str(work / "docs_src"), "-q"])
+    gen_cpu = _run.cpu
     articles = int(out.split(" article(s)")[0].rsplit(" ", 1)[-1])
     shutil.rmtree(work / "docs_src")
     total_s, peak, out = _run([py, "-m", "generator", "build", "--seeds", str(seeds), "--docs", str(work / "docs_src"),
                                "--site", str(work / "site"), "-q"])
+    total_cpu = _run.cpu
     mk_s = float(out.split("site: built into")[1].split(" in ")[1].rstrip("s\n"))
     site = work / "site"
     files = [p for p in site.rglob("*") if p.is_file()]
@@ -55,8 +86,8 @@ def measure(label: str, seeds: Path, work: Path) -> dict[str, str]:
     packed = sum(len(gzip.compress(data, 6)) for data in index)  # per file, as a server sends them
     row = {
         "corpus": label, "articles": str(articles),
-        "generate s": f"{gen_s:.1f}", "articles/s": f"{articles / gen_s:.0f}",
-        "mkdocs s": f"{mk_s:.1f}", "total build s": f"{total_s:.1f}",
+        "generate s (CPU s)": f"{gen_s:.1f} ({gen_cpu:.1f})", "articles/s": f"{articles / gen_s:.0f}",
+        "mkdocs s": f"{mk_s:.1f}", "total build s (CPU s)": f"{total_s:.1f} ({total_cpu:.1f})",
         "site MB": f"{sum(p.stat().st_size for p in files) / 1e6:.1f}",
         "largest article KB": f"{pages[-1] / 1e3:.1f}", "median article KB": f"{statistics.median(pages) / 1e3:.1f}",
         "search index MB (gzip)": f"{raw / 1e6:.2f} ({packed / 1e6:.2f})",
@@ -64,6 +95,7 @@ def measure(label: str, seeds: Path, work: Path) -> dict[str, str]:
         "passage texts bytes/article (gzip)": f"{sum(map(len, texts)) / articles:.0f} "
                                               f"({sum(len(gzip.compress(t, 6)) for t in texts) / articles:.0f})",
         "peak MB": f"{peak:.0f}",
+        "search files a new page changes": new_page_changes(seeds, work),
     }
     if Path(CHROMIUM).exists():
         row.update(measure_search(site))
