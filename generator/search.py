@@ -10,23 +10,31 @@ What we ship instead (under ``search/`` of the site; the browser half is
 ``theme/assets/javascripts/archive-search.js``):
 
 * an inverted index of NFKC-normalised *character unigrams and bigrams* of
-  Chinese text (and whole ASCII words/numbers), split by a hash of the token into
-  shards of ~``SHARD_BYTES``; a query downloads only the shards of its own
-  tokens, so the bytes before the first result do not grow with the archive.
-  Bigrams make every word, sub-word (``道岭`` in 九道岭镇) and phrase findable;
-  unigrams make single characters findable.
+  Chinese text (and whole ASCII words/numbers, and a number with the one or two
+  characters after it), split by a hash of the token into shards of
+  ~``SHARD_BYTES``; a query downloads only the shards of its own tokens, so the
+  bytes a query reads do not grow with the archive.  Bigrams make every word,
+  sub-word (``道岭`` in 九道岭镇) and phrase findable; unigrams make single
+  characters findable.
 * for each token three posting lists: documents where it occurs in the headline
   (kicker, headline, subtitle; an entity page's name), documents filed under it
   (column, topics) and documents where it occurs only in the text.  Ranking
-  weighs a query word 2 in the headline and 1 where filed, then document order,
-  which is newest first; an entity page whose name is a query word comes first.
+  weighs a query word 2 in the headline and 1 where filed, then newest first; an
+  entity page whose name is a query word comes first.
+* documents numbered in a stable order — articles oldest first (by date, seed
+  file, place on the page), then the entity pages — and the postings split by
+  document number into ranges (``levels``): a day's new articles land in the
+  last small file, and the files of older ranges are rewritten only when the
+  archive crosses a step of ``TAIL_DOCS`` or ``BASE_DOCS`` articles.
 * the *word list* from jieba (precise mode, run by rjieba = jieba-rs, with the archive's own dictionary of
   places, topics, organisations and names added), stored with the bigram each
-  word starts with.  The browser splits a query into words with it (fewest
+  word starts with, in the range of the page where it was first found (with
+  their toneless pinyin).  The browser splits a query into words with it (fewest
   words, no guessing), so ``锦州乡村振兴`` means 锦州 AND 乡村振兴 — the same words
   jieba found when it read the articles.
-* document metadata (URL, headline, date, column, a teaser) in chunks of
-  ``CHUNK_DOCS``, loaded only for the documents a query returns.
+* document metadata (URL, headline, date, column) in chunks of ``CHUNK_DOCS`` by
+  number, loaded only for the documents a query lists; each article's text in
+  a file of its own, loaded for the results shown with a passage.
 
 Every file is a JavaScript file calling a global function, so the same files
 load with ``importScripts`` in a worker over HTTP and through the iframe-worker

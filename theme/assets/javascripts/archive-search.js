@@ -14,12 +14,15 @@
  * characters left over stay together), ASCII words, and pinyin of known words
  * (jinzhou → 锦州) for an ASCII word no document has.  Every term is required.
  * A term matches where all its character pairs occur (a single character: where
- * it occurs); phrases and numbers with units are then checked against the
- * text of each candidate (search/t/N.js).  When nothing matches, the closest
- * spelling in the documents holding most of the query's characters is searched
- * instead (您是不是要找).  Results: the page of an entity named by the query, then
- * documents with more query words in the headline/filed under, then newer; the
- * first 20 with the passage where the words occur.  Material's box sends a
+ * it occurs); a number with a unit of one or two characters is one token of the
+ * index; other phrases and numbers with units are then checked against the text
+ * of each candidate (search/t/N.js).  When nothing matches, the closest spelling
+ * — a word of the word list one character away, else one found in the documents
+ * holding most of the query's characters — is searched instead (您是不是要找).
+ * Each token's postings are read from one file of each range of documents
+ * (meta.levels), joined end to end.  Results: the page of an entity named by the
+ * query, then documents with more query words in the headline/filed under, then
+ * newer; the first 20 with the passage where the words occur.  Material's box sends a
  * string; the search page (archive-search-page.js) sends a request object and
  * gets filters with their counts, sorted pages of results.
  */
