@@ -73,7 +73,7 @@ def make_corpus(out: Path, articles: int, per_page: int = 7, seed: int = 2020112
     return pages
 
 
-NEXT_YEAR = 2023  # after every date of make_corpus: a day's new page is the newest
+NEXT_YEAR = 2024  # after every date make_corpus pages are given (their texts name years up to 2023)
 
 
 def add_day(out: Path, per_page: int = 6, seed: int = 20231125) -> Path:

@@ -39,7 +39,7 @@ def test_a_new_page_changes_few_search_files(tmp_path: Path) -> None:
     _generate(seeds, docs)
     before = _search(docs)
     assert _meta(before)["articles"] == 147
-    add_day(seeds)  # one more page: 6 articles dated 2023, after every other
+    add_day(seeds)  # one more page: 6 articles dated 2024, after every other
     _generate(seeds, docs)  # the same docs folder, as a daily update
     after = _search(docs)
     assert _meta(after)["articles"] == 153
