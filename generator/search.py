@@ -478,13 +478,17 @@ def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterabl
     first_doc: dict[str, int] = {}
     for n, doc in enumerate(docs):
         first_doc.setdefault(doc.source, n)
-    word_doc: dict[str, int] = {}
+    first_page: dict[str, int] = {}  # word → the first document of the first page it is on
     for source, ws in page_words.items():
         at = first_doc.get(source, len(docs)) if source else len(docs)
         for w in ws:
-            w = normalise(w)
-            if _CJK_WORD.match(w) and w[:2] in every and at < word_doc.get(w, len(docs) + 1):
-                word_doc[w] = at
+            if at < first_page.get(w, len(docs) + 1):
+                first_page[w] = at
+    word_doc: dict[str, int] = {}
+    for w, at in first_page.items():
+        w = normalise(w)
+        if _CJK_WORD.match(w) and w[:2] in every and at < word_doc.get(w, len(docs) + 1):
+            word_doc[w] = at
     for name in named:
         if _CJK_WORD.match(name) and name[:2] in every:
             word_doc.setdefault(name, len(docs))
