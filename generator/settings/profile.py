@@ -97,6 +97,7 @@ class LayoutFile(_Strict):
     source_credits: Optional[SourceCredits] = None
     clause_chars: Optional[str] = None
     short_headline_finals: Optional[str] = None
+    byline_marks: Optional[str] = None  # □本报记者 X: marks some papers print before a byline
 
 
 YearSpan = Annotated[list[int], Field(min_length=2, max_length=2)]
@@ -546,6 +547,7 @@ class Layout:
     source_prefixes: tuple[str, ...] = ()
     source_suffixes: tuple[str, ...] = ()
     source_around: tuple[tuple[str, str], ...] = ()
+    byline_marks: str = ""
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> "Layout":
@@ -569,6 +571,7 @@ class Layout:
             source_prefixes=_longest_first(sources.get("prefixes")),
             source_suffixes=_longest_first(sources.get("suffixes")),
             source_around=tuple(tuple(pair) for pair in sources.get("around") or [] if len(pair) == 2),
+            byline_marks=str(data.get("byline_marks") or ""),
         )
 
 
