@@ -15,9 +15,9 @@ import argparse
 import random
 from pathlib import Path
 
-from generator.cleaning import clean_page
-from generator.reading import read_pages
-from generator.segmenting import segment
+from generator.cleaning.clean import clean_page
+from generator.reading.pages import read_pages
+from generator.segmenting.segment import segment
 
 ROOT = Path(__file__).parent.parent
 COLUMNS = [("锦州脚步", "JIAOBU"), ("锦州印象", "YINXIANG"), ("图说", "TUSHUO")]

@@ -77,7 +77,7 @@ def _relevance(site: Path):
     import sys
 
     sys.path.insert(0, str(HERE.parent))
-    from generator.search import normalise
+    from generator.search.index import normalise
 
     texts = {}
     for r in json.loads((site / "data" / "articles.json").read_text("utf-8")):

@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+import pagefind_bench  # noqa: E402
 from make_corpus import ROOT, add_day, make_corpus  # noqa: E402
 from search_bench import CHROMIUM, measure_search  # noqa: E402
-import pagefind_bench  # noqa: E402
 
 
 def _cpu() -> float:

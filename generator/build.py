@@ -18,23 +18,51 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .cleaning import clean_page
-from .columns import column_pages
-from .config import PACKAGE_DIR, newspaper, profile, use_profile
-from .conservation import Balance, balance
-from .entity_pages import entity_pages
+from .cleaning.clean import clean_page
+from .cleaning.conservation import Balance, balance
+from .context import BuildContext
+from .entities.linking import attach_entities, attach_related, register_entities
+from .entities.slugs import assign_entity_slugs
 from .errors import BuildError, SettingsError
-from .issues import Edition, issue_pages
-from .linking import attach_entities, attach_related, register_entities
-from .metadata import article_path, assign_slugs, catalogue_record, raw_path, raw_view_path, source_path
 from .model import Article, Problem, SourcePage, cap_problems
-from .output import MARKER, MARKER_TEXT, StagedTree, check_outputs, commit, discard, locked, new_staging, recover, stage_tree
-from .pagenames import name_pages
-from .reading import read_pages
-from .rendering import page_log_counts, render_article, render_home, render_raw_view, render_source, render_sources_index
-from .search import archive_index, page_words
-from .segmenting import PageLayout, segment
-from .timeline import neighbours, timeline_pages
+from .output.mkdocs import build_epoch, run_mkdocs
+from .output.tree import (
+    MARKER,
+    MARKER_TEXT,
+    StagedTree,
+    check_outputs,
+    commit,
+    discard,
+    locked,
+    new_staging,
+    recover,
+    stage_tree,
+)
+from .pages.columns import column_pages
+from .pages.entity_pages import entity_pages
+from .pages.issues import Edition, issue_pages
+from .pages.metadata import (
+    article_path,
+    assign_slugs,
+    catalogue_record,
+    raw_path,
+    raw_view_path,
+    source_path,
+)
+from .pages.pagenames import name_pages
+from .pages.render import (
+    page_log_counts,
+    render_article,
+    render_home,
+    render_raw_view,
+    render_source,
+    render_sources_index,
+)
+from .pages.timeline import neighbours, timeline_pages
+from .reading.pages import read_pages
+from .search.index import archive_index, page_words
+from .segmenting.segment import PageLayout, segment
+from .settings.profile import PACKAGE_DIR, Profile
 from .workers import init_worker
 
 PAGES_PER_WORKER = 40  # below this many pages per core, starting processes costs more than it saves
@@ -91,11 +119,11 @@ def _silent_notice(message: str) -> None:
     pass
 
 
-def _date_page(result: PageResult, override: _dt.date | None) -> None:
+def _date_page(result: PageResult, override: _dt.date | None, ctx: BuildContext) -> None:
     """Fill the page's date: the editor's override, else the inference."""
-    from .dates import infer_page_date
+    from .dates.infer import infer_page_date
 
-    inference = infer_page_date(result.page.text)
+    inference = infer_page_date(result.page.text, ctx.dates)
     result.confidence = inference.confidence
     result.reasoning = inference.reasoning
     result.evidence = [
@@ -116,11 +144,11 @@ class _PageWork:
     problems: list[Problem] = field(default_factory=list)
 
 
-def process_page(page: SourcePage, override_date: _dt.date | None) -> _PageWork:
+def process_page(page: SourcePage, override_date: _dt.date | None, ctx: BuildContext) -> _PageWork:
     """Segment, clean, check, date and link one page.  Pure per page, so pages can
     run in parallel; the only cross-page steps (slugs, related) come after."""
     try:
-        layout = clean_page(segment(page))
+        layout = clean_page(segment(page, ctx.layout), ctx.layout)
     except Exception as exc:  # a page we cannot parse must not stop the archive
         return _PageWork(PageResult(page, None, failed="整理程序出错"), None, [Problem(
             page.name, None, f"could not be segmented ({type(exc).__name__}: {exc}); raw text kept on its 版面 page", fatal=False,
@@ -129,36 +157,47 @@ def process_page(page: SourcePage, override_date: _dt.date | None) -> _PageWork:
     if not layout.articles:
         work.problems.append(Problem(page.name, 1, "no article found on this page; raw text kept on its 版面 page", fatal=False,
                                       zh="本版未找到文章，原文保留在其版面页"))
-    _date_page(work.result, override_date)
+    _date_page(work.result, override_date, ctx)
     for art in layout.articles:
         art.date, art.date_inferred = work.result.date, work.result.date_inferred
-        attach_entities(art)
-    work.result.words = page_words(layout.articles)
+        attach_entities(art, ctx.entities)
+    work.result.words = page_words(layout.articles, ctx.tokenizer)
     return work
 
 
-def _init_page_worker(parent: int, profile_folder: Path) -> None:
-    """A page worker dies with the build and reads the build's profile (a forked one
-    already has it; a spawned one loads it)."""
+# A page worker's own context, made from the build's profile when the worker starts:
+# process-local (each worker process holds one, for one build), never shared.
+_worker_context: BuildContext | None = None
+
+
+def _init_page_worker(parent: int, profile: Profile) -> None:
+    """A page worker dies with the build and makes its context from the build's profile."""
+    global _worker_context
     init_worker(parent)
-    use_profile(profile_folder)
+    _worker_context = BuildContext(profile)
 
 
-def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], progress: Progress) -> list[_PageWork]:
+def _process_in_worker(page: SourcePage, override_date: _dt.date | None) -> _PageWork:
+    assert _worker_context is not None
+    return process_page(page, override_date, _worker_context)
+
+
+def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], ctx: BuildContext,
+                 progress: Progress) -> list[_PageWork]:
     """Run ``process_page`` over all pages, on every core when there are enough pages."""
     workers = min(os.cpu_count() or 1, max(1, len(pages) // PAGES_PER_WORKER))
     if workers == 1:
         out = []
         for n, (page, date) in enumerate(zip(pages, dates), 1):
             progress(n, len(pages), page.name)
-            out.append(process_page(page, date))
+            out.append(process_page(page, date, ctx))
         return out
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_page_worker, initargs=(os.getpid(), profile().path))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_page_worker, initargs=(os.getpid(), ctx.profile))
     try:
         out = []
-        for n, work in enumerate(pool.map(process_page, pages, dates, chunksize=8), 1):
+        for n, work in enumerate(pool.map(_process_in_worker, pages, dates, chunksize=8), 1):
             progress(n, len(pages), f"pages on {workers} processes")
             out.append(work)
         return out
@@ -166,9 +205,10 @@ def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], progress
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def collect(seeds: Path, progress: Progress = _silent) -> Archive:
-    """Read, segment, clean, date and link every page; problems are collected, not raised."""
-    from .dates import load_overrides
+def collect(seeds: Path, ctx: BuildContext, progress: Progress = _silent) -> Archive:
+    """Read, segment, clean, date and link every page; problems are collected, not raised.
+    Fills ``ctx.slugs`` once every entity of the corpus is known."""
+    from .dates.infer import load_overrides
 
     read = read_pages(seeds)
     problems = list(read.problems)
@@ -185,7 +225,7 @@ def collect(seeds: Path, progress: Progress = _silent) -> Archive:
     dates = [overrides[p.name].date if p.name in overrides else None for p in read.pages]
     pages: list[PageResult] = []
     balances: list[Balance] = []
-    for work in _process_all(read.pages, dates, progress):
+    for work in _process_all(read.pages, dates, ctx, progress):
         problems.extend(work.problems)
         pages.append(work.result)
         if work.balance is None:
@@ -196,54 +236,67 @@ def collect(seeds: Path, progress: Progress = _silent) -> Archive:
             raise BuildError(f"{work.result.page.name}: {sum(work.balance.missing.values())} character(s) lost without a reason "
                              f"during segmentation/cleaning: {lost!r} — this is a bug, please report it with the file")
     archive = Archive(pages, cap_problems(problems), notes, balances, problem_count=len(problems))
-    register_entities(archive.articles)
+    register_entities(archive.articles, ctx.entities)
+    ctx.slugs = assign_entity_slugs(ctx.entities, archive.articles)
     assign_slugs(archive.articles)
     attach_related(archive.articles)
     return archive
 
 
-_SIDE_ARCHIVE: Archive | None = None  # what a forked side process reads (inherited, never pickled)
 SIDE_PROCESS_ARTICLES = 2000  # below this, forking costs more than it saves
 
 
-def _side_files(archive: Archive | None = None) -> dict[str, bytes]:
+def _side_files(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
     """Entity pages and the search index: a third of the rendering time, and
     independent of the other pages, so big archives render them in a second
     process while this one renders the articles."""
-    archive = archive or _SIDE_ARCHIVE
-    files = {path: text.encode("utf-8") for path, text in entity_pages(archive.articles).items()}
-    files.update(archive_index(archive.articles, (p.words for p in archive.pages)))
+    files = {path: text.encode("utf-8") for path, text in entity_pages(archive.articles, ctx).items()}
+    files.update(archive_index(archive.articles, (p.words for p in archive.pages), ctx))
     return files
 
 
-def _beside(archive: Archive) -> Callable[[], dict[str, bytes]]:
+def _side_process(archive: Archive, ctx: BuildContext, parent: int, out: Any) -> None:
+    """The forked side process: inherits the archive and context (nothing pickled on
+    the way in), sends back its files or the exception that stopped it."""
+    init_worker(parent)
+    try:
+        result: Any = _side_files(archive, ctx)
+    except BaseException as exc:  # the build reports it
+        result = exc
+    out.send(result)
+    out.close()
+
+
+def _beside(archive: Archive, ctx: BuildContext) -> Callable[[], dict[str, bytes]]:
     """Start ``_side_files`` in a forked process when the archive is big and there
     is a second core; return the function that waits for its files."""
     import multiprocessing
 
     if (len(archive.articles) < SIDE_PROCESS_ARTICLES or (os.cpu_count() or 1) < 2
             or "fork" not in multiprocessing.get_all_start_methods()):
-        return lambda: _side_files(archive)
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _SIDE_ARCHIVE
-    _SIDE_ARCHIVE = archive
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                               initializer=init_worker, initargs=(os.getpid(),))
-    future = pool.submit(_side_files)
+        return lambda: _side_files(archive, ctx)
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    process = fork.Process(target=_side_process, args=(archive, ctx, os.getpid(), send), daemon=True)
+    process.start()
+    send.close()
 
     def result() -> dict[str, bytes]:
-        global _SIDE_ARCHIVE
         try:
-            return future.result()
+            files = receive.recv()
+        except EOFError:
+            raise BuildError(f"the side process rendering entity pages and search died (exit status {process.exitcode})") from None
         finally:
-            pool.shutdown()
-            _SIDE_ARCHIVE = None
+            receive.close()
+            process.join()
+        if isinstance(files, BaseException):
+            raise files
+        return files
 
     return result
 
 
-def render_tree(archive: Archive) -> dict[str, bytes]:
+def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
     """Every file of docs_src/, as docs-relative path → bytes."""
     files: dict[str, bytes] = {}
 
@@ -251,11 +304,13 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         files[path] = text.encode("utf-8")
 
     articles = archive.articles
-    side = _beside(archive)
+    side = _beside(archive, ctx)
     chain = neighbours(articles)
-    names = name_pages((r.page.name, r.page.newspaper, r.page.page_label, r.date, r.date_inferred) for r in archive.pages)
+    names = name_pages(((r.page.name, r.page.newspaper, r.page.page_label, r.date, r.date_inferred) for r in archive.pages),
+                       ctx.newspaper)
+    assert ctx.slugs is not None  # collect assigned them
     for art in articles:
-        put(article_path(art), render_article(art, *chain[art.slug], source=names[art.source]))
+        put(article_path(art), render_article(art, ctx.slugs, *chain[art.slug], source=names[art.source]))
     for path, text in issue_pages(Edition(names[r.page.name], r.layout.articles if r.layout else []) for r in archive.pages).items():
         put(path, text)
     for path, text in column_pages(articles, names).items():
@@ -285,7 +340,7 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         files[raw_path(page.name)] = page.raw
         put(raw_view_path(page.name), render_raw_view(info, page.text))
     put("sources/index.md", render_sources_index(sources, [p.page_text() for p in archive.problems]))
-    put("index.md", render_home(newspaper().site_title, articles, len(archive.pages)))
+    put("index.md", render_home(ctx.newspaper.site_title, articles, len(archive.pages)))
     catalogue = [catalogue_record(a, names[a.source]) for a in articles]
     put("data/articles.json", json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")
     if ASSETS_DIR.is_dir():
@@ -296,10 +351,10 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
     return files
 
 
-def prepare(seeds: Path, progress: Progress = _silent) -> tuple[Archive, dict[str, bytes]]:
+def prepare(seeds: Path, ctx: BuildContext, progress: Progress = _silent) -> tuple[Archive, dict[str, bytes]]:
     if not seeds.is_dir():
         raise SettingsError(f"seeds folder not found: {seeds}")
-    archive = collect(seeds, progress)
+    archive = collect(seeds, ctx, progress)
     if not archive.pages:
         reasons = "; ".join(str(p) for p in archive.problems) or "no *.txt files"
         raise BuildError(f"nothing to build from {seeds}: {reasons}")
@@ -307,7 +362,7 @@ def prepare(seeds: Path, progress: Progress = _silent) -> tuple[Archive, dict[st
         first = next((str(p) for p in archive.problems if "could not be segmented" in p.reason), "")
         raise BuildError(f"nothing to build from {seeds}: none of the {len(archive.pages)} page(s) could be segmented"
                          + (f" (first: {first})" if first else ""))
-    return archive, render_tree(archive)
+    return archive, render_tree(archive, ctx)
 
 
 def _protected(config_file: Path | None) -> dict[str, Path]:
@@ -337,9 +392,9 @@ def generate(seeds: Path, docs: Path, progress: Progress = _silent, notice: Noti
     """Write docs_src/ only (for ``mkdocs serve``), swapped in whole.  ``profile``: the
     newspaper's settings folder (default: generator/profiles/jinzhou/), checked first."""
     started = time.perf_counter()
-    use_profile(profile)  # every settings file is checked before anything is read or touched
+    ctx = BuildContext.load(profile)  # every settings file is checked before anything is read or touched
     with _outputs(seeds, {"docs": docs}, None, notice):
-        archive, files = prepare(seeds, progress)
+        archive, files = prepare(seeds, ctx, progress)
         staged = stage_tree(files, docs)
         try:
             commit([staged], notice)
@@ -356,9 +411,9 @@ def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Prog
     staged site beside site/, and only then are both swapped in (``output.commit``).
     """
     started = time.perf_counter()
-    use_profile(profile)  # every settings file is checked before anything is read or touched
+    ctx = BuildContext.load(profile)  # every settings file is checked before anything is read or touched
     with _outputs(seeds, {"docs": docs, "site": site}, config_file, notice):
-        archive, files = prepare(seeds, progress)
+        archive, files = prepare(seeds, ctx, progress)
         generated = time.perf_counter() - started
         docs_tree = stage_tree(files, docs)
         staged = [docs_tree]
@@ -366,7 +421,7 @@ def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Prog
             progress(0, 0, "mkdocs build")
             site_staging = new_staging(site.resolve())
             staged.append(StagedTree(site.resolve(), site_staging))
-            mk_seconds = _mkdocs_build(config_file, docs_tree.staging, site_staging, _build_epoch(archive))
+            mk_seconds = run_mkdocs(config_file, docs_tree.staging, site_staging, build_epoch(a.date for a in archive.articles), ctx.newspaper.site_title)
             for unused in UNUSED_THEME_FILES:
                 shutil.rmtree(site_staging / unused, ignore_errors=True)
             (site_staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -375,42 +430,3 @@ def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Prog
             discard(staged)  # what is left of the staging folders after a failure or a swap
     report = GenerateReport(archive, docs_tree.written, docs_tree.unchanged, docs_tree.deleted, generated)
     return report, mk_seconds
-
-
-# gzip stores a 32-bit unsigned modification time in sitemap.xml.gz
-_EPOCH_RANGE = (0, 2**32 - 1)
-
-
-def _build_epoch(archive: Archive) -> str:
-    """The build date MkDocs stamps into sitemap.xml(.gz): the newest publication date
-    in the archive, so that the same input gives the same bytes on any day.  Clamped
-    to what gzip can store (1970–2106), so an archive of the 1950s builds (its sitemap
-    then says 1970-01-01).  An explicit SOURCE_DATE_EPOCH in the environment wins."""
-    dates = [a.date for a in archive.articles if a.date]
-    newest = max(dates) if dates else _dt.date(2000, 1, 1)
-    seconds = (newest - _dt.date(1970, 1, 1)).days * 86400
-    return str(min(max(seconds, _EPOCH_RANGE[0]), _EPOCH_RANGE[1]))
-
-
-def _mkdocs_build(config_file: Path, docs: Path, site: Path, epoch: str) -> float:
-    from mkdocs.commands.build import build as run_mkdocs
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    started = time.perf_counter()
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = saved or epoch
-    try:
-        try:
-            cfg = load_config(config_file=str(config_file), docs_dir=str(docs.resolve()), site_dir=str(site),
-                              site_name=newspaper().site_title)  # the profile names the site
-        except (ConfigurationError, Abort) as exc:
-            raise SettingsError(f"{config_file}: {exc}") from exc
-        try:
-            run_mkdocs(cfg)
-        except Abort as exc:
-            raise BuildError(f"mkdocs build failed: {exc}") from exc
-    finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-    return time.perf_counter() - started

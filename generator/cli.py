@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                    "(--seeds, --top, --min-articles, --method; see suggest-topics --help)")
     args, rest = parser.parse_known_args(argv)
     if args.command == "suggest-topics":
-        from .suggest import main as suggest_main
+        from .entities.suggest import main as suggest_main
 
         return suggest_main(rest)
     if rest:

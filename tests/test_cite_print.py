@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator.citation import gbt7714, page_of
 from generator.model import Article
-from generator.pagenames import PageName
+from generator.pages.citation import gbt7714, page_of
+from generator.pages.pagenames import PageName
 
 
 def _records(site: Path) -> list[dict]:

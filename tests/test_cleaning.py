@@ -1,9 +1,10 @@
 """Cleaning rules: each with a small synthetic article, plus idempotence."""
 
-from generator.cleaning import clean_article, clean_page, normalise_punctuation
-from generator.model import Article, Paragraph, SourcePage
-from generator.segmenting import segment
 from pages import MARKDOWN, PLAIN
+
+from generator.cleaning.clean import clean_article, clean_page, normalise_punctuation
+from generator.model import Article, Paragraph, SourcePage
+from generator.segmenting.segment import segment
 
 
 def _art(*paras: str, headings: tuple[int, ...] = ()) -> Article:

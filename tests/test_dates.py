@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.dates import infer_page_date, load_overrides
+from generator.dates.infer import infer_page_date, load_overrides
 
 ROOT = Path(__file__).resolve().parents[1]
 

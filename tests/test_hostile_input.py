@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator.dates import load_overrides
+from generator.dates.infer import load_overrides
 
 GOOD = "测试新闻标题\n\n本报讯 记者王明报道 2024年3月5日,测试区举办了活动。\n\n活动吸引了众多市民参加。\n"
 
@@ -82,7 +82,7 @@ def test_symlinks_devices_and_directories_are_reported_never_followed(tmp_path: 
 def test_a_page_swapped_for_a_fifo_after_listing_cannot_block(tmp_path: Path) -> None:
     """The race: listed as a regular file, a FIFO when opened.  Opening is non-blocking
     and the opened file itself is checked."""
-    from generator.reading import read_regular
+    from generator.reading.pages import read_regular
 
     os.mkfifo(tmp_path / "p.txt")
     started = time.perf_counter()

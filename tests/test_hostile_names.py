@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import subprocess
 import sys
@@ -18,14 +17,13 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-
-from generator.model import display_name
 from conftest import ROOT, build_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_robustness import GOOD, _cli
 
-from generator.mdtext import md_escape_inline
+from generator.model import display_name
+from generator.pages.mdtext import md_escape_inline
 
 SITE_NAME = "锦州日报数字档案"
 SITE_DESCRIPTION = "锦州日报版面整理而成的可检索新闻档案"
@@ -270,14 +268,14 @@ def test_dates_from_1900_to_2100_render(tmp_path: Path) -> None:
                 min_size=1, max_size=30).map("\n\n".join))
 def test_a_kicker_is_at_most_one_headline_long(text: str) -> None:
     """Whatever the page, a kicker is one line no longer than a headline (nothing lost)."""
-    from generator.cleaning import clean_page
-    from generator.config import layout
-    from generator.conservation import balance
+    from generator.cleaning.clean import clean_page
+    from generator.cleaning.conservation import balance
     from generator.model import SourcePage
-    from generator.segmenting import segment
+    from generator.segmenting.segment import segment
+    from generator.settings.profile import default_layout
 
     found = clean_page(segment(SourcePage("p.txt", text, "utf-8")))
-    assert all(len(a.kicker) <= layout().max_headline_chars for a in found.articles)
+    assert all(len(a.kicker) <= default_layout().max_headline_chars for a in found.articles)
     assert balance(text, found).ok
 
 

@@ -235,7 +235,7 @@ def test_a_kill_at_any_step_of_the_final_phase_leaves_old_or_new_output(built: P
     """Fault injection: SIGKILL at each step of the swap; every tree is then the
     previous build's or the new one's, whole (after the next build's recovery when
     the filesystem cannot exchange folders)."""
-    from generator.output import recover
+    from generator.output.tree import recover
 
     old = {name: _tree(built / name) for name in ("docs_src", "site")}
     new_seeds = tmp_path / "new-seeds"

@@ -4,11 +4,11 @@ cleaning is idempotent — on arbitrary pages built from newspaper-like pieces."
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.cleaning import clean_article, clean_page
-from generator.conservation import balance
+from generator.cleaning.clean import clean_article, clean_page
+from generator.cleaning.conservation import balance
 from generator.model import SourcePage
-from generator.reading import decode
-from generator.segmenting import segment
+from generator.reading.pages import decode
+from generator.segmenting.segment import segment
 
 PIECES = [
     "锦州港保税物流中心开工建设", "本报讯 记者王明报道 今年以来,", "本报记者 高华庚 文并摄", "孙 娜 摄",
@@ -51,3 +51,18 @@ def test_cleaning_is_idempotent(text: str) -> None:
         assert [p.text for p in again.sidebar] == [p.text for p in art.sidebar]
         assert [c.text for c in again.captions] == [c.text for c in art.captions]
         assert (again.title, again.kicker, again.subtitle) == (art.title, art.kicker, art.subtitle)
+
+
+_PART = st.sampled_from(["a", "b", "index.md", "x.md", "articles", "2020", "第1版"])
+
+
+@settings(deadline=None)  # a loaded machine; correctness only
+@given(st.lists(_PART, min_size=1, max_size=4), st.lists(_PART, min_size=1, max_size=4))
+def test_rel_is_posix_relpath(source: list[str], target: list[str]) -> None:
+    """``metadata.rel``'s string shortcut gives exactly what ``posixpath.relpath`` gives."""
+    import posixpath
+
+    from generator.pages.metadata import rel
+
+    from_doc, to_doc = "/".join(source), "/".join(target)
+    assert rel(from_doc, to_doc) == posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")

@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT, build_site
 from pages import MARKDOWN, PLAIN
 
-from generator.config import newspaper
+from generator.settings.profile import default_profile
 
 UNDATED = "春天的公园\n\n本报讯 记者王明报道 公园里游人如织，花开正艳，孩子们在草地上放风筝。\n"
 FILES = {  # file → (text, pages.yaml entry or None)
@@ -29,7 +29,7 @@ FILES = {  # file → (text, pages.yaml entry or None)
     "p4_older.txt": (PLAIN, {"date": "2023-12-30", "page_label": "第3版"}),
     "p5_nodate.txt": (UNDATED, None),
 }
-DEFAULT = newspaper()
+DEFAULT = default_profile().newspaper
 NAMES = {
     "p1_front.txt": "锦州日报 2024年3月5日 第1版",
     "p2_back.txt": "锦州日报 2024年3月5日 第2版",
@@ -262,7 +262,7 @@ def test_settings_name_every_page(tmp_path: Path) -> None:
 # --- pure functions -----------------------------------------------------------------------
 
 def test_column_slug_is_ascii_and_depends_on_the_name_only() -> None:
-    from generator.columns import column_path, column_slug
+    from generator.pages.columns import column_path, column_slug
 
     assert re.fullmatch(r"jin-zhou-jiao-bu-[0-9a-f]{6}", column_slug("锦州脚步"))
     assert column_slug("锦州脚步") == column_slug("锦州脚步") != column_slug("锦州脚部")  # same pinyin, other hash
@@ -273,9 +273,9 @@ def test_column_slug_is_ascii_and_depends_on_the_name_only() -> None:
 def test_big_column_is_split_by_year() -> None:
     import datetime as dt
 
-    from generator.columns import column_pages, column_path
     from generator.model import Article
-    from generator.pagenames import name_pages
+    from generator.pages.columns import column_pages, column_path
+    from generator.pages.pagenames import name_pages
 
     arts = [Article(source=f"{i}.txt", index=0, line=1, title=f"题{i}", column="图说", slug=f"t{i}",
                     date=dt.date(2020 + i % 3, 1 + i % 12, 1) if i < 9 else None) for i in range(10)]
@@ -293,8 +293,8 @@ def test_big_column_is_split_by_year() -> None:
 def test_page_names_defaults_duplicates_and_reference() -> None:
     import datetime as dt
 
-    from generator.config import Newspaper
-    from generator.pagenames import name_pages
+    from generator.pages.pagenames import name_pages
+    from generator.settings.profile import Newspaper
 
     settings = Newspaper(name="辽宁日报", default_page_label="锦州新闻", site_title="档案")
     day = dt.date(2020, 11, 25)
@@ -316,11 +316,11 @@ def test_hostile_names_render_literally() -> None:
 
     import markdown
 
-    from generator.columns import column_pages
-    from generator.issues import Edition, issue_pages
     from generator.model import Article
-    from generator.pagenames import name_pages
-    from generator.rendering import render_source, render_sources_index
+    from generator.pages.columns import column_pages
+    from generator.pages.issues import Edition, issue_pages
+    from generator.pages.pagenames import name_pages
+    from generator.pages.render import render_source, render_sources_index
 
     evil = '<script>alert(1)</script> *x* [l](javascript:1) | "q" {: #id }'
     day = dt.date(2024, 3, 5)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from generator.reading import read_pages
+from generator.reading.pages import read_pages
 
 PAGE = "测试标题\n\n本报讯 记者王明报道 今年,锦州市开展了活动。\n"
 

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from conftest import ROOT, build_site
 
-from generator.cleaning import normalise_punctuation
+from generator.cleaning.clean import normalise_punctuation
 
 GOOD = "测试新闻标题\n\n本报讯 记者王明报道 2024年3月5日,测试区举办了活动。\n\n活动吸引了众多市民参加。\n"
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from test_site_browser import _bases
 
 IDLE = "键入以开始搜索"

@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
-
 from test_search_reader import _article_texts
 from test_site_browser import _bases, _outside
 

@@ -11,7 +11,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from test_site_browser import _bases
 
 IDLE = "键入以开始搜索"

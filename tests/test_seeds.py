@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cleaning import clean_page
-from generator.reading import read_pages
-from generator.segmenting import segment
+from generator.cleaning.clean import clean_page
+from generator.reading.pages import read_pages
+from generator.segmenting.segment import segment
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 

@@ -1,8 +1,9 @@
 """Segmentation of synthetic pages in both formats into articles."""
 
-from generator.model import SourcePage
-from generator.segmenting import segment
 from pages import MARKDOWN, PLAIN
+
+from generator.model import SourcePage
+from generator.segmenting.segment import segment
 
 
 def _page(text: str, name: str = "p.txt") -> SourcePage:

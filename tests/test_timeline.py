@@ -5,9 +5,15 @@ import posixpath
 import re
 from pathlib import Path
 
-from generator.mdtext import md_escape_inline
 from generator.model import Article
-from generator.timeline import latest, month_chart, neighbours, prev_next, timeline_pages
+from generator.pages.mdtext import md_escape_inline
+from generator.pages.timeline import (
+    latest,
+    month_chart,
+    neighbours,
+    prev_next,
+    timeline_pages,
+)
 
 
 def _art(title: str, date: str | None, source: str = "a.txt", index: int = 0, column: str = "",

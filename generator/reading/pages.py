@@ -23,7 +23,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Problem, SourcePage, display_name
+from ..model import Problem, SourcePage, display_name
 
 # Strict decoders, most specific first.  GB18030 is a superset of GBK and GB2312.
 ENCODINGS = ("utf-8", "gb18030")

@@ -20,8 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
+from ..model import Article
 from .metadata import article_path, page_url, rel, source_path
-from .model import Article
 from .pagenames import PageName, cn_date, cn_weekday
 
 INDEX = "issues/index.md"
@@ -83,7 +83,7 @@ def issue_pages(editions: Iterable[Edition]) -> dict[str, str]:
     for day in days:
         years[day.year].append(day)
     pages: dict[str, str] = {}
-    from .rendering import env
+    from .render import env
 
     tmpl = env()
 

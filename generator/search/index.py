@@ -49,10 +49,14 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from .mdtext import front_matter_block
-from .model import Article
+from ..model import Article
+from ..pages.mdtext import front_matter_block
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
+    from ..entities.index import EntityIndex
 
 SHARD_BYTES = 4_000  # aim per posting shard: a query token reads one of each range, a few KB gzip
 BASE_DOCS = 1024  # the base range of postings grows in steps of this many articles…
@@ -142,9 +146,9 @@ def tokens(text: str) -> set[str]:
 # ---------------------------------------------------------------------------
 # segmentation
 # ---------------------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
-def _tokenizer():
-    """The segmenter, with the archive's names added, once per process.
+def tokenizer(idx: "EntityIndex"):
+    """The segmenter, with the archive's names added (once per build:
+    ``BuildContext.tokenizer``).
 
     rjieba is jieba-rs: jieba's own dictionary and algorithm (DAG of dictionary
     words, most probable route) compiled from Rust.  On the 1,000-article corpus it
@@ -153,10 +157,8 @@ def _tokenizer():
     seeds)."""
     import rjieba
 
-    from .entities import index
-
     tk = rjieba.Jieba()
-    for name in sorted(archive_dictionary(index())):
+    for name in sorted(archive_dictionary(idx)):
         tk.add_word(name, max(tk.suggest_freq(name), NAME_FREQ), None)
     return tk
 
@@ -168,10 +170,10 @@ def archive_dictionary(idx) -> set[str]:
     return {n for n in names if _CJK_WORD.match(n)}
 
 
-def words_of(texts: Iterable[str]) -> set[str]:
-    """jieba's words (two or more CJK characters) in the texts: precise mode, no HMM
-    (new words are not guessed; the query side keeps unknown runs whole anyway)."""
-    tk = _tokenizer()
+def words_of(texts: Iterable[str], tk) -> set[str]:
+    """jieba's words (two or more CJK characters) in the texts (``tk``: ``tokenizer``):
+    precise mode, no HMM (new words are not guessed; the query side keeps unknown runs
+    whole anyway)."""
     out: set[str] = set()
     for text in texts:
         if text:
@@ -197,13 +199,13 @@ def _text_texts(art: Article) -> list[str]:
             art.sidebar_title, *(p.text for p in art.sidebar), *art.authors, *art.photographers, *art.organizations]
 
 
-def page_words(articles: Iterable[Article]) -> str:
+def page_words(articles: Iterable[Article], tk) -> str:
     """The words of a page's articles for the query-side word list, space-separated:
     run in the page workers, and one string per page is what crosses back to the
     main process (a list of words per article took 3 s of pickling at 10,000)."""
     words: set[str] = set()
     for art in articles:
-        words |= words_of(_headline_texts(art) + _filed_texts(art) + _text_texts(art))
+        words |= words_of(_headline_texts(art) + _filed_texts(art) + _text_texts(art), tk)
         words |= {n for n in art.authors + art.photographers if _CJK_WORD.match(n)}
     return " ".join(sorted(words))
 
@@ -216,7 +218,7 @@ def _teaser(art: Article) -> str:
     return ""
 
 
-def article_doc(art: Article, location: str) -> SearchDoc:
+def article_doc(art: Article, location: str, root_place: str) -> SearchDoc:
     date = art.date.isoformat() if art.date else ""
     title = " ".join(t for t in (art.title, art.subtitle) if t) or "（无标题）"
     tags = [t for t in (date or "日期不详", art.column) if t]
@@ -224,16 +226,9 @@ def article_doc(art: Article, location: str) -> SearchDoc:
     # every earlier article and does not renumber them
     order = (0, art.date.toordinal() if art.date else 0, art.source, art.index)
     facets = {"year": [str(art.date.year)] if art.date else [], "column": [art.column] if art.column else [],
-              "place": [p for p in art.places if "/" in p or _county_or_below(p)], "topic": list(art.topics)}
+              "place": [p for p in art.places if p != root_place], "topic": list(art.topics)}  # county and below
     return SearchDoc(location, title, date, tags, _teaser(art), _join(_headline_texts(art)), _join(_filed_texts(art)),
                      "\n".join(t for t in _text_texts(art) if t), order, art.source, facets=facets)
-
-
-def _county_or_below(key: str) -> bool:
-    from .entities import index
-
-    place = index().places.get(key)
-    return place is None or place.level not in ("city", "province")
 
 
 def _facet_order(kind: str, values: dict[str, list[int]]) -> list[tuple[str, list[int]]]:
@@ -263,28 +258,27 @@ def entity_doc(kind_label: str, name: str, aliases: Iterable[str], location: str
     return SearchDoc(location, name, "", [kind_label], teaser, " ".join(names), order=(1, -count, name), names=names)
 
 
-def archive_docs(articles: list[Article]) -> list[SearchDoc]:
+def archive_docs(articles: list[Article], ctx: "BuildContext") -> list[SearchDoc]:
     """Every article and entity page as a search document."""
-    from .entities import index
-    from .entity_pages import KINDS, display_name, entity_entries, entity_path
-    from .metadata import article_url, page_url
+    from ..pages.entity_pages import KINDS, display_name, entity_entries, entity_path
+    from ..pages.metadata import article_url, page_url
 
-    docs = [article_doc(art, article_url(art)) for art in articles]
-    aliases = index().place_aliases
+    docs = [article_doc(art, article_url(art), ctx.root_place) for art in articles]
+    aliases, slugs = ctx.entities.place_aliases, ctx.slugs
     for (kind, key), entry in entity_entries(articles).items():
         docs.append(entity_doc(KINDS[kind][1], display_name(kind, key), aliases.get(key, ()) if kind == "place" else (),
-                               page_url(entity_path(kind, key)), len(entry.articles)))
+                               page_url(entity_path(kind, key, slugs)), len(entry.articles)))
     return docs
 
 
-def archive_index(articles: list[Article], page_word_lists: Iterable[str]) -> dict[str, bytes]:
+def archive_index(articles: list[Article], page_word_lists: Iterable[str], ctx: "BuildContext") -> dict[str, bytes]:
     """The search files for the whole archive (site-relative path → content).  The
     word list is what jieba found in the articles (``page_words`` of every page)
     plus every column name; ``build_index`` adds every entity's name and variants
     (people's names are not in jieba's dictionary, and the query side must keep
     them whole too).  Each page's words are kept with the page (its seed file), so
     that they are stored beside the postings of its articles."""
-    return build_index(archive_docs(articles), _words_by_page(articles, page_word_lists))
+    return build_index(archive_docs(articles, ctx), _words_by_page(articles, page_word_lists))
 
 
 def _words_by_page(articles: list[Article], page_word_lists: Iterable[str]) -> dict[str, set[str]]:
@@ -408,7 +402,7 @@ def pinyin_map(vocabulary: Iterable[str], named: dict[str, list[int]], frequency
     most documents; at most ``PINYIN_WORDS`` per spelling.  Made for each range
     of documents apart, from the words first found there (the entity pages' range:
     their names); the worker tries the entity pages' first, then the oldest range's."""
-    from .entities import pinyin_words
+    from ..entities.index import pinyin_words
 
     found: dict[str, list[tuple]] = defaultdict(list)
     for word in vocabulary:

@@ -17,9 +17,9 @@ import hashlib
 from collections import defaultdict
 from typing import Iterable
 
+from ..model import Article
 from .mdtext import front_matter_block
 from .metadata import article_path, ascii_words, rel, source_path
-from .model import Article
 from .pagenames import PageName, cn_date
 
 INDEX = "columns/index.md"
@@ -64,7 +64,7 @@ def column_pages(articles: Iterable[Article], names: dict[str, PageName],
         if art.column:
             by_column[art.column].append(art)
     pages: dict[str, str] = {}
-    from .rendering import env  # rendering links to column pages: imported late
+    from .render import env  # rendering links to column pages: imported late
 
     tmpl = env()
     for column, arts in by_column.items():

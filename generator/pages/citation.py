@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Article
+from ..model import Article
 from .pagenames import PageName
 
 MAX_AUTHORS = 3  # GB/T 7714-2015 8.1.2: the first three, then 等

@@ -14,9 +14,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .cleaning import HALF_TO_FULL
-from .model import Article
-from .segmenting import PageLayout
+from ..model import Article
+from ..segmenting.segment import PageLayout
+from .clean import HALF_TO_FULL
 
 _FOLD = str.maketrans(HALF_TO_FULL)
 

@@ -16,9 +16,9 @@ import datetime as _dt
 from collections import Counter, defaultdict
 from typing import Callable, Iterable
 
+from ..model import Article
 from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
-from .model import Article
 
 PER_YEAR_PAGES_ABOVE = 300  # articles; beyond this each year gets its own page
 INDEX = "timeline/index.md"
