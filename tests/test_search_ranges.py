@@ -1,5 +1,5 @@
 """Search over an archive big enough for its postings to be split into ranges of
-documents (generator/search.py ``levels``: a range sharded by token, files of the
+documents (generator/search/index.py ``levels``: a range sharded by token, files of the
 newest articles, the entity pages): counts, pinyin, 您是不是要找 and sort read
 every range alike, in real Chromium over HTTP and file://."""
 

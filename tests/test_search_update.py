@@ -1,5 +1,5 @@
 """A day's new page changes few search files: articles are numbered oldest first
-and the postings are split by document number (generator/search.py ``levels``), so
+and the postings are split by document number (generator/search/index.py ``levels``), so
 the newest articles land in the last small file and the older ranges stay as they
 were; and the files after an update are those of a clean build of the same input."""
 

@@ -1,5 +1,5 @@
 /*
- * The archive's search worker: the browser half of generator/search.py.
+ * The archive's search worker: the browser half of generator/search/index.py.
  *
  * It speaks Material for MkDocs' worker protocol (SETUP 0 → READY 1, QUERY 2 →
  * RESULT 3), so Material's search box, result list and page highlighting are
@@ -30,7 +30,7 @@
   "use strict"
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
-  var FORMAT = 3  // generator/search.py FORMAT
+  var FORMAT = 3  // generator/search/index.py FORMAT
   var MAX_RESULTS = 100  // listed in the box (ten shown, more as the list scrolls); the count is exact, the search page lists all
   var VERIFY_MAX = 200  // candidates of a phrase or number with unit checked against their text (newest first)
   var PASSAGES = 20  // results shown with the passage where the query occurs (the text of each is loaded)
@@ -139,7 +139,7 @@
   }
 
   /* ------------------------------------------------------------------------
-   * Postings: base-32 varint gaps (generator/search.py encode_postings)
+   * Postings: base-32 varint gaps (generator/search/index.py encode_postings)
    * --------------------------------------------------------------------- */
   function decode(data, base) {
     var out = [], value = 0, prev = (base || 0) - 1
@@ -179,7 +179,7 @@
   /* ------------------------------------------------------------------------
    * Normalising: NFKC, lower case, traditional → simplified (OpenCC's table,
    * the part of it the index needs: search/v.js, loaded with the first
-   * Chinese query) — generator/search.py normalise()
+   * Chinese query) — generator/search/index.py normalise()
    * --------------------------------------------------------------------- */
   function fold(text) {
     if (!variants) return text
@@ -221,7 +221,7 @@
     return out
   }
 
-  /* the index tokens a literal string needs (generator/search.py tokens()) */
+  /* the index tokens a literal string needs (generator/search/index.py tokens()) */
   function tokensOf(text) {
     var out = [], m, re = new RegExp(RUN.source, "g")
     while ((m = re.exec(text))) {
