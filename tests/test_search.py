@@ -1,4 +1,4 @@
-"""The archive's own search: the index files (generator/search.py) and the worker
+"""The archive's own search: the index files (generator/search/index.py) and the worker
 (theme/assets/javascripts/archive-search.js) in Material's real search box, in
 headless Chromium, over HTTP and from file://."""
 
