@@ -93,6 +93,7 @@ class Archive:
     problem_count: int = 0  # before repeats were capped (``problems`` holds the capped list)
     tree_key: str = ""  # what the docs tree is made from: equal keys, equal trees (``gather``)
     from_cache: int = 0  # pages whose result came from the page cache
+    cache_notes: list[str] = field(default_factory=list)  # what was wrong with the page cache (for the summary)
 
     @property
     def articles(self) -> list[Article]:
@@ -264,6 +265,7 @@ def gather(seeds: Path, progress: Progress = _silent, cache: PageCache | None = 
         archive.tree_key = digest.hexdigest()
         cache.keep(keys)
         cache.report()
+        archive.cache_notes = cache.messages
     return archive
 
 
@@ -437,7 +439,7 @@ def _docs_tree(seeds: Path, docs: Path, progress: Progress, notice: Notice, clea
     unless the tree in place was made from the very same input."""
     if not seeds.is_dir():
         raise SettingsError(f"seeds folder not found: {seeds}")
-    cache = PageCache(cache_folder(docs), version_key(profile().path), notice, use=not clean)
+    cache = PageCache(cache_folder(docs), version_key(profile().path), use=not clean)
     archive = gather(seeds, progress, cache)
     _check_archive(seeds, archive)
     previous_key, count = _tree_in_place(docs.resolve())

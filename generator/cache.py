@@ -77,15 +77,17 @@ class PageCache:
     """One entry per page: ``get`` and ``put`` by key, ``keep`` the pages of this build.
 
     ``use=False`` (``--clean``) reads nothing but still writes the new entries.  Any
-    error of the cache itself (a corrupt entry, a folder that cannot be read or
-    written) is one ``notice`` line; the build goes on without the entry."""
+    error of the cache itself (corrupt entries, a folder that cannot be read or
+    written) becomes one line of ``messages``, for the build's summary (never a
+    traceback, and never a line on stderr beside a failed build's one error line);
+    the build goes on without the entry."""
 
-    def __init__(self, folder: Path, version: str, notice: Callable[[str], None], use: bool = True):
+    def __init__(self, folder: Path, version: str, use: bool = True):
         self.folder = folder
         self.pages = folder / "pages"
         self.version = version
-        self.notice = notice
         self.use = use
+        self.messages: list[str] = []
         self.hits = 0
         self.misses = 0
         self.corrupt: list[str] = []
@@ -146,7 +148,8 @@ class PageCache:
                 raise
         except OSError as exc:
             self.failed = exc.strerror or str(exc)
-            self.notice(f"page cache: cannot write {self.pages} ({self.failed}); the next build processes these pages again")
+            self.messages.append(f"page cache: cannot write {self.pages} ({self.failed}); the next build processes "
+                                 "these pages again")
 
     def keep(self, keys: Iterable[str]) -> None:
         """Remove every entry that is not one of ``keys`` (pages no longer in the build,
@@ -157,7 +160,7 @@ class PageCache:
         except FileNotFoundError:
             return
         except OSError as exc:
-            self.notice(f"page cache: cannot read {self.pages} ({exc.strerror or exc})")
+            self.messages.append(f"page cache: cannot read {self.pages} ({exc.strerror or exc})")
             return
         for entry in entries:
             if entry.name not in wanted:
@@ -168,8 +171,8 @@ class PageCache:
                         os.unlink(entry.path)
 
     def report(self) -> None:
-        """Say once what was wrong with the cache (the pages were processed again)."""
+        """One message for all corrupt entries (those pages were processed again)."""
         if self.corrupt:
             more = f" (and {len(self.corrupt) - 1} more)" if len(self.corrupt) > 1 else ""
-            self.notice(f"page cache: ignored {len(self.corrupt)} corrupt entr{'y' if len(self.corrupt) == 1 else 'ies'} "
+            self.messages.insert(0, f"page cache: ignored {len(self.corrupt)} corrupt entr{'y' if len(self.corrupt) == 1 else 'ies'} "
                         f"in {self.pages}, first {self.corrupt[0]}{more}; those pages were processed again")

@@ -48,7 +48,7 @@ class _Progress:
 
 def _summary(report: GenerateReport) -> None:
     archive = report.archive
-    for note in archive.notes:
+    for note in archive.notes + archive.cache_notes:
         print(f"note: {note}")
     for problem in archive.problems:
         print(f"{'skipped' if problem.fatal else 'warning'}: {problem}", file=sys.stderr)
