@@ -300,8 +300,15 @@ def _patched(dirty: bool, record: dict[str, Any], drop: tuple[str, ...]) -> Iter
         return nav
 
     def new_populate(page: Any, config: Any, files: Any, dirty: bool = False) -> None:
-        populate(page, config, files, dirty and id(page) not in nav_pages)
-        if page.markdown is not None:
+        populate(page, config, files, dirty)
+        if page.markdown is None and id(page) in nav_pages:
+            # A nav page that is not rebuilt: every page's nav reads its front matter.
+            # Its title is the nav's (the fingerprint holds the whole page otherwise: then
+            # it is rendered, as a full build would, for the title of its first heading).
+            page.read_source(config)
+            if "title" not in page.__dict__:
+                page.render(config, files)
+        if page.content is not None:
             record["read"].add(page.file.src_uri)
 
     def new_path_to_url(self: Any, url: str) -> str:
