@@ -22,7 +22,8 @@ ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.build import collect  # noqa: E402
-from generator.entities.index import EntityIndex, index, match_entities  # noqa: E402
+from generator.context import BuildContext  # noqa: E402
+from generator.entities.index import default_index  # noqa: E402
 from generator.model import Article  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "entities_gold.yaml"
@@ -75,7 +76,7 @@ def jieba_baseline(articles: list[Article], gold: dict) -> str:
     import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
-    idx = index()
+    idx = default_index()
     tp = fp = fn = 0
     for art in articles:
         want = gold.get((art.source, art.title))
@@ -101,7 +102,7 @@ def speed(articles: list[Article], n: int = 1000, seed: int = 20201125) -> dict[
         body = rng.sample(paragraphs, min(len(paragraphs), rng.randint(3, 9)))
         texts.append("\n".join([rng.choice(heads)] + body))
     t0 = time.perf_counter()
-    fresh = EntityIndex()
+    fresh = default_index()
     load = time.perf_counter() - t0
     t0 = time.perf_counter()
     for text in texts:
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
     parser.add_argument("--jieba", action="store_true", help="also run jieba's POS tagger as a baseline")
     args = parser.parse_args(argv)
-    articles = collect(args.seeds).articles
+    articles = collect(args.seeds, BuildContext.load()).articles
     gold = load_gold()
     rows, totals = evaluate(articles, gold)
     print("| seed | article | places | topics | wrong | missed |")

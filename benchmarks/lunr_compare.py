@@ -13,11 +13,13 @@ from pathlib import Path
 from lunr import lunr
 
 from generator import build
+from generator.context import BuildContext
 from generator.search import index as search
 
-arch = build.collect(Path(sys.argv[1]))
-docs = search.archive_docs(arch.articles)
-tk = search._tokenizer()
+ctx = BuildContext.load()
+arch = build.collect(Path(sys.argv[1]), ctx)
+docs = search.archive_docs(arch.articles, ctx)
+tk = ctx.tokenizer
 
 
 def seg(text: str) -> str:

@@ -21,7 +21,9 @@ from typing import Any, Callable, Iterator
 from .cache import PageCache, cache_folder, version_key
 from .cleaning.clean import clean_page
 from .cleaning.conservation import Balance, balance
+from .context import BuildContext
 from .entities.linking import attach_entities, attach_related, register_entities
+from .entities.slugs import assign_entity_slugs
 from .errors import BuildError, SettingsError
 from .model import Article, Problem, SourcePage, cap_problems
 from .output.mkdocs import MANIFEST, Changes, SiteReport, build_epoch, fingerprint, load, read_manifest, run_mkdocs, write_manifest
@@ -62,7 +64,7 @@ from .pages.timeline import neighbours, timeline_pages
 from .reading.pages import read_pages
 from .search.index import archive_index, page_words
 from .segmenting.segment import PageLayout, segment
-from .settings.profile import PACKAGE_DIR, newspaper, profile, use_profile
+from .settings.profile import PACKAGE_DIR, Profile
 from .workers import init_worker
 
 PAGES_PER_WORKER = 40  # below this many pages per core, starting processes costs more than it saves
@@ -123,11 +125,11 @@ def _silent_notice(message: str) -> None:
     pass
 
 
-def _date_page(result: PageResult, override: _dt.date | None) -> None:
+def _date_page(result: PageResult, override: _dt.date | None, ctx: BuildContext) -> None:
     """Fill the page's date: the editor's override, else the inference."""
     from .dates.infer import infer_page_date
 
-    inference = infer_page_date(result.page.text)
+    inference = infer_page_date(result.page.text, ctx.dates)
     result.confidence = inference.confidence
     result.reasoning = inference.reasoning
     result.evidence = [
@@ -148,11 +150,11 @@ class _PageWork:
     problems: list[Problem] = field(default_factory=list)
 
 
-def process_page(page: SourcePage, override_date: _dt.date | None) -> _PageWork:
+def process_page(page: SourcePage, override_date: _dt.date | None, ctx: BuildContext) -> _PageWork:
     """Segment, clean, check, date and link one page.  Pure per page, so pages can
     run in parallel; the only cross-page steps (slugs, related) come after."""
     try:
-        layout = clean_page(segment(page))
+        layout = clean_page(segment(page, ctx.layout), ctx.layout)
     except Exception as exc:  # a page we cannot parse must not stop the archive
         return _PageWork(PageResult(page, None, failed="整理程序出错"), None, [Problem(
             page.name, None, f"could not be segmented ({type(exc).__name__}: {exc}); raw text kept on its 版面 page", fatal=False,
@@ -161,36 +163,47 @@ def process_page(page: SourcePage, override_date: _dt.date | None) -> _PageWork:
     if not layout.articles:
         work.problems.append(Problem(page.name, 1, "no article found on this page; raw text kept on its 版面 page", fatal=False,
                                       zh="本版未找到文章，原文保留在其版面页"))
-    _date_page(work.result, override_date)
+    _date_page(work.result, override_date, ctx)
     for art in layout.articles:
         art.date, art.date_inferred = work.result.date, work.result.date_inferred
-        attach_entities(art)
-    work.result.words = page_words(layout.articles)
+        attach_entities(art, ctx.entities)
+    work.result.words = page_words(layout.articles, ctx.tokenizer)
     return work
 
 
-def _init_page_worker(parent: int, profile_folder: Path) -> None:
-    """A page worker dies with the build and reads the build's profile (a forked one
-    already has it; a spawned one loads it)."""
+# A page worker's own context, made from the build's profile when the worker starts:
+# process-local (each worker process holds one, for one build), never shared.
+_worker_context: BuildContext | None = None
+
+
+def _init_page_worker(parent: int, profile: Profile) -> None:
+    """A page worker dies with the build and makes its context from the build's profile."""
+    global _worker_context
     init_worker(parent)
-    use_profile(profile_folder)
+    _worker_context = BuildContext(profile)
 
 
-def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], progress: Progress) -> list[_PageWork]:
+def _process_in_worker(page: SourcePage, override_date: _dt.date | None) -> _PageWork:
+    assert _worker_context is not None
+    return process_page(page, override_date, _worker_context)
+
+
+def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], ctx: BuildContext,
+                 progress: Progress) -> list[_PageWork]:
     """Run ``process_page`` over all pages, on every core when there are enough pages."""
     workers = min(os.cpu_count() or 1, max(1, len(pages) // PAGES_PER_WORKER))
     if workers == 1:
         out = []
         for n, (page, date) in enumerate(zip(pages, dates), 1):
             progress(n, len(pages), page.name)
-            out.append(process_page(page, date))
+            out.append(process_page(page, date, ctx))
         return out
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_page_worker, initargs=(os.getpid(), profile().path))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_page_worker, initargs=(os.getpid(), ctx.profile))
     try:
         out = []
-        for n, work in enumerate(pool.map(process_page, pages, dates, chunksize=8), 1):
+        for n, work in enumerate(pool.map(_process_in_worker, pages, dates, chunksize=8), 1):
             progress(n, len(pages), f"pages on {workers} processes")
             out.append(work)
         return out
@@ -198,14 +211,15 @@ def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], progress
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def collect(seeds: Path, progress: Progress = _silent, cache: PageCache | None = None) -> Archive:
-    """Read, segment, clean, date and link every page; problems are collected, not raised."""
-    archive = gather(seeds, progress, cache)
-    link(archive)
+def collect(seeds: Path, ctx: BuildContext, progress: Progress = _silent, cache: PageCache | None = None) -> Archive:
+    """Read, segment, clean, date and link every page; problems are collected, not raised.
+    Fills ``ctx.slugs`` once every entity of the corpus is known."""
+    archive = gather(seeds, ctx, progress, cache)
+    link(archive, ctx)
     return archive
 
 
-def gather(seeds: Path, progress: Progress = _silent, cache: PageCache | None = None) -> Archive:
+def gather(seeds: Path, ctx: BuildContext, progress: Progress = _silent, cache: PageCache | None = None) -> Archive:
     """Read every page and make its result (``process_page``), or take it from the
     page cache when the page, its ``pages.yaml`` entry, the code and the profile are the
     same as when it was made.  The cross-page steps (``link``) come after."""
@@ -235,7 +249,7 @@ def gather(seeds: Path, progress: Progress = _silent, cache: PageCache | None = 
     todo = [n for n, w in enumerate(works) if w is None]
     if cache and len(todo) < len(works):
         progress(0, 0, f"pages: {len(works) - len(todo)} from the page cache, {len(todo)} to process")
-    for n, work in zip(todo, _process_all([read.pages[n] for n in todo], [dates[n] for n in todo], progress)):
+    for n, work in zip(todo, _process_all([read.pages[n] for n in todo], [dates[n] for n in todo], ctx, progress)):
         works[n] = work
         if cache:
             page, work.result.page = work.result.page, None  # the page is read again; keep only what was made
@@ -269,55 +283,68 @@ def gather(seeds: Path, progress: Progress = _silent, cache: PageCache | None = 
     return archive
 
 
-def link(archive: Archive) -> None:
-    """The cross-page steps: every entity known, slugs, related articles."""
-    register_entities(archive.articles)
+def link(archive: Archive, ctx: BuildContext) -> None:
+    """The cross-page steps: every entity known (``ctx.slugs``), slugs, related articles."""
+    register_entities(archive.articles, ctx.entities)
+    ctx.slugs = assign_entity_slugs(ctx.entities, archive.articles)
     assign_slugs(archive.articles)
     attach_related(archive.articles)
 
 
-_SIDE_ARCHIVE: Archive | None = None  # what a forked side process reads (inherited, never pickled)
 SIDE_PROCESS_ARTICLES = 2000  # below this, forking costs more than it saves
 
 
-def _side_files(archive: Archive | None = None) -> dict[str, bytes]:
+def _side_files(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
     """Entity pages and the search index: a third of the rendering time, and
     independent of the other pages, so big archives render them in a second
     process while this one renders the articles."""
-    archive = archive or _SIDE_ARCHIVE
-    files = {path: text.encode("utf-8") for path, text in entity_pages(archive.articles).items()}
-    files.update(archive_index(archive.articles, (p.words for p in archive.pages)))
+    files = {path: text.encode("utf-8") for path, text in entity_pages(archive.articles, ctx).items()}
+    files.update(archive_index(archive.articles, (p.words for p in archive.pages), ctx))
     return files
 
 
-def _beside(archive: Archive) -> Callable[[], dict[str, bytes]]:
+def _side_process(archive: Archive, ctx: BuildContext, parent: int, out: Any) -> None:
+    """The forked side process: inherits the archive and context (nothing pickled on
+    the way in), sends back its files or the exception that stopped it."""
+    init_worker(parent)
+    try:
+        result: Any = _side_files(archive, ctx)
+    except BaseException as exc:  # the build reports it
+        result = exc
+    out.send(result)
+    out.close()
+
+
+def _beside(archive: Archive, ctx: BuildContext) -> Callable[[], dict[str, bytes]]:
     """Start ``_side_files`` in a forked process when the archive is big and there
     is a second core; return the function that waits for its files."""
     import multiprocessing
 
     if (len(archive.articles) < SIDE_PROCESS_ARTICLES or (os.cpu_count() or 1) < 2
             or "fork" not in multiprocessing.get_all_start_methods()):
-        return lambda: _side_files(archive)
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _SIDE_ARCHIVE
-    _SIDE_ARCHIVE = archive
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                               initializer=init_worker, initargs=(os.getpid(),))
-    future = pool.submit(_side_files)
+        return lambda: _side_files(archive, ctx)
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    process = fork.Process(target=_side_process, args=(archive, ctx, os.getpid(), send), daemon=True)
+    process.start()
+    send.close()
 
     def result() -> dict[str, bytes]:
-        global _SIDE_ARCHIVE
         try:
-            return future.result()
+            files = receive.recv()
+        except EOFError:
+            raise BuildError(f"the side process rendering entity pages and search died (exit status {process.exitcode})") from None
         finally:
-            pool.shutdown()
-            _SIDE_ARCHIVE = None
+            receive.close()
+            process.join()
+        if isinstance(files, BaseException):
+            raise files
+        return files
 
     return result
 
 
-def render_tree(archive: Archive) -> dict[str, bytes]:
+def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
     """Every file of docs_src/, as docs-relative path → bytes."""
     files: dict[str, bytes] = {}
 
@@ -325,11 +352,13 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         files[path] = text.encode("utf-8")
 
     articles = archive.articles
-    side = _beside(archive)
+    side = _beside(archive, ctx)
     chain = neighbours(articles)
-    names = name_pages((r.page.name, r.page.newspaper, r.page.page_label, r.date, r.date_inferred) for r in archive.pages)
+    names = name_pages(((r.page.name, r.page.newspaper, r.page.page_label, r.date, r.date_inferred) for r in archive.pages),
+                       ctx.newspaper)
+    assert ctx.slugs is not None  # collect assigned them
     for art in articles:
-        put(article_path(art), render_article(art, *chain[art.slug], source=names[art.source]))
+        put(article_path(art), render_article(art, ctx.slugs, *chain[art.slug], source=names[art.source]))
     for path, text in issue_pages(Edition(names[r.page.name], r.layout.articles if r.layout else []) for r in archive.pages).items():
         put(path, text)
     for path, text in column_pages(articles, names).items():
@@ -359,7 +388,7 @@ def render_tree(archive: Archive) -> dict[str, bytes]:
         files[raw_path(page.name)] = page.raw
         put(raw_view_path(page.name), render_raw_view(info, page.text))
     put("sources/index.md", render_sources_index(sources, [p.page_text() for p in archive.problems]))
-    put("index.md", render_home(newspaper().site_title, articles, len(archive.pages)))
+    put("index.md", render_home(ctx.newspaper.site_title, articles, len(archive.pages)))
     catalogue = [catalogue_record(a, names[a.source]) for a in articles]
     put("data/articles.json", json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")
     if ASSETS_DIR.is_dir():
@@ -383,12 +412,12 @@ def _check_archive(seeds: Path, archive: Archive) -> None:
                          + (f" (first: {first})" if first else ""))
 
 
-def prepare(seeds: Path, progress: Progress = _silent) -> tuple[Archive, dict[str, bytes]]:
+def prepare(seeds: Path, ctx: BuildContext, progress: Progress = _silent) -> tuple[Archive, dict[str, bytes]]:
     if not seeds.is_dir():
         raise SettingsError(f"seeds folder not found: {seeds}")
-    archive = collect(seeds, progress)
+    archive = collect(seeds, ctx, progress)
     _check_archive(seeds, archive)
-    return archive, render_tree(archive)
+    return archive, render_tree(archive, ctx)
 
 
 def _protected(config_file: Path | None) -> dict[str, Path]:
@@ -434,20 +463,21 @@ class _Docs:
     previous_key: str  # the key of the tree in docs_src/ before this build
 
 
-def _docs_tree(seeds: Path, docs: Path, progress: Progress, notice: Notice, clean: bool, started: float) -> _Docs:
+def _docs_tree(seeds: Path, docs: Path, ctx: BuildContext, progress: Progress, notice: Notice, clean: bool,
+               started: float) -> _Docs:
     """Gather the pages (through the page cache), then render and stage the docs tree
     unless the tree in place was made from the very same input."""
     if not seeds.is_dir():
         raise SettingsError(f"seeds folder not found: {seeds}")
-    cache = PageCache(cache_folder(docs), version_key(profile().path), use=not clean)
-    archive = gather(seeds, progress, cache)
+    cache = PageCache(cache_folder(docs), version_key(ctx.profile.path), use=not clean)
+    archive = gather(seeds, ctx, progress, cache)
     _check_archive(seeds, archive)
     previous_key, count = _tree_in_place(docs.resolve())
     if not clean and previous_key == archive.tree_key:
         report = GenerateReport(archive, [], count, [], time.perf_counter() - started, docs_unchanged=True)
         return _Docs(report, None, docs.resolve(), {}, previous_key)
-    link(archive)
-    files = render_tree(archive)
+    link(archive, ctx)
+    files = render_tree(archive, ctx)
     staged = stage_tree(files, docs, {TREE_FILE: f"{archive.tree_key} {len(files)}\n".encode()})
     report = GenerateReport(archive, staged.written, staged.unchanged, staged.deleted, time.perf_counter() - started)
     return _Docs(report, staged, staged.staging, files, previous_key)
@@ -459,9 +489,9 @@ def generate(seeds: Path, docs: Path, progress: Progress = _silent, notice: Noti
     newspaper's settings folder (default: generator/profiles/jinzhou/), checked first.
     ``clean``: ignore the page cache and the tree in place."""
     started = time.perf_counter()
-    use_profile(profile)  # every settings file is checked before anything is read or touched
+    ctx = BuildContext.load(profile)  # every settings file is checked before anything is read or touched
     with _outputs(seeds, {"docs": docs}, None, notice):
-        tree = _docs_tree(seeds, docs, progress, notice, clean, started)
+        tree = _docs_tree(seeds, docs, ctx, progress, notice, clean, started)
         if tree.staged:
             try:
                 commit([tree.staged], notice)
@@ -482,16 +512,16 @@ def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Prog
     ``clean``: a full build, without the page cache.
     """
     started = time.perf_counter()
-    use_profile(profile)  # every settings file is checked before anything is read or touched
+    ctx = BuildContext.load(profile)  # every settings file is checked before anything is read or touched
     with _outputs(seeds, {"docs": docs, "site": site}, config_file, notice):
-        tree = _docs_tree(seeds, docs, progress, notice, clean, started)
+        tree = _docs_tree(seeds, docs, ctx, progress, notice, clean, started)
         archive = tree.report.archive
         site = site.resolve()
         staged = [tree.staged] if tree.staged else []
         try:
             site_staging = new_staging(site)
             staged.append(StagedTree(site, site_staging))
-            cfg = load(config_file, tree.folder, site_staging, newspaper().site_title)
+            cfg = load(config_file, tree.folder, site_staging, ctx.newspaper.site_title)
             fp = fingerprint(cfg, ASSETS_DIR)
             previous = None if clean else read_manifest(site)
             why_full = _why_full(previous, fp, tree.previous_key, clean)

@@ -10,17 +10,21 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.entities.index import (
-    ROOT_PLACE,
-    Entities,
-    PlaceRef,
-    entity_slug,
-    index,
-    match_entities,
-    pinyin_words,
-)
+from generator.entities.index import Entities, PlaceRef, default_index, pinyin_words
+from generator.entities.slugs import EntitySlugs, assign_entity_slugs
 
 ROOT = Path(__file__).parent.parent
+IDX = default_index()  # this module's own index of the 锦州 profile
+ROOT_PLACE = IDX.root_name
+SLUGS = assign_entity_slugs(IDX, [])  # the dictionaries' names only
+
+
+def match_entities(text: str) -> Entities:
+    return IDX.match(text)
+
+
+def entity_slug(kind: str, key: str) -> str:
+    return SLUGS.slug(kind, key)
 
 
 def _places(text: str) -> list[str]:
@@ -38,9 +42,9 @@ def test_village_town_county_hierarchy() -> None:
     text = "走进锦州义县九道岭镇四方台村的园区。"
     assert text[village.start:village.end] == "四方台村"
     # the index knows the chain upwards and the children downwards
-    places = index().places
+    places = IDX.places
     assert places["义县/九道岭镇"].parent_key == "义县" and places["义县"].parent_key == ROOT_PLACE
-    assert "义县/九道岭镇/四方台村" in index().children["义县/九道岭镇"]
+    assert "义县/九道岭镇/四方台村" in IDX.children["义县/九道岭镇"]
 
 
 def test_repeated_village_name_goes_to_the_nearest_parent() -> None:
@@ -92,7 +96,7 @@ def test_unknown_child_after_its_parent_is_caught_by_rule() -> None:
     found = match_entities("义县九道岭镇新发现村的村民")
     assert found.place_keys[-1] == "义县/九道岭镇/新发现村"
     assert found.places[-1].level == "village"
-    assert index().places["义县/九道岭镇/新发现村"].parent_key == "义县/九道岭镇"
+    assert IDX.places["义县/九道岭镇/新发现村"].parent_key == "义县/九道岭镇"
     assert _places("义县新设立镇")[-1] == "义县/新设立镇"
 
 
@@ -184,21 +188,21 @@ def test_any_text_gives_consistent_mentions(parts: list[str]) -> None:
 def test_slugs_are_ascii_stable_and_hashed_only_on_collision() -> None:
     assert entity_slug("place", "义县/九道岭镇") == "jiu-dao-ling-zhen"
     assert entity_slug("topic", "双凌协同发展示范区") == "shuang-ling-xie-tong-fa-zhan-shi-fan-qu"
-    fours = {entity_slug("place", k) for k in index().places if k.endswith("/四方台村")}
+    fours = {entity_slug("place", k) for k in IDX.places if k.endswith("/四方台村")}
     assert len(fours) == 4 and all(re.fullmatch(r"si-fang-tai-cun-[0-9a-f]{6}", s) for s in fours)
     assert entity_slug("place", "义县/九道岭镇/四方台村") == entity_slug("place", "义县/九道岭镇/四方台村")
-    for key in list(index().places)[:300]:
+    for key in [k for k in IDX.places if k != ROOT_PLACE][:300]:
         assert re.fullmatch(r"[a-z0-9-]+", entity_slug("place", key))
     assert re.fullmatch(r"[a-z0-9-]+", entity_slug("topic", "8+3产业布局"))
-    assert entity_slug("organization", "Index") != "index"  # never the index page's name
+    assert EntitySlugs.of({"organization": {"Index"}}).slug("organization", "Index") != "index"  # never the index page's name
 
 
 def test_person_names_read_surnames_as_surnames() -> None:
-    assert pinyin_words("曾庆红", "person")[0] == "zeng"
-    assert pinyin_words("单雄", "person")[0] == "shan"
-    assert pinyin_words("翟明", "person")[0] == "zhai"
-    assert pinyin_words("曾经", "")[0] == "ceng"  # only for people
-    assert entity_slug("person", "高华庚") == "gao-hua-geng"
+    assert pinyin_words("曾庆红", "person", IDX.surnames)[0] == "zeng"
+    assert pinyin_words("单雄", "person", IDX.surnames)[0] == "shan"
+    assert pinyin_words("翟明", "person", IDX.surnames)[0] == "zhai"
+    assert pinyin_words("曾经", "", IDX.surnames)[0] == "ceng"  # only for people
+    assert EntitySlugs.of({"person": {"高华庚"}}, IDX.surnames).slug("person", "高华庚") == "gao-hua-geng"
 
 
 # -- data files -------------------------------------------------------------------------
@@ -255,5 +259,6 @@ def test_seed_precision_and_recall(seed_articles) -> None:
 @pytest.fixture(scope="module")
 def seed_articles():
     from generator.build import collect
+    from generator.context import BuildContext
 
-    return collect(ROOT / "seeds").articles
+    return collect(ROOT / "seeds", BuildContext.load()).articles

@@ -8,13 +8,14 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.context import BuildContext
 from generator.entities.index import match_entities
-from generator.entities.linking import attach_entities
+from generator.entities.linking import attach_entities, register_entities
+from generator.entities.slugs import assign_entity_slugs
 from generator.model import Article, Paragraph
 from generator.pages.entity_pages import (
     KINDS,
@@ -29,6 +30,20 @@ from generator.pages.entity_pages import (
 from generator.pages.metadata import article_path
 
 ROOT = Path(__file__).parent.parent
+CTX = BuildContext.load()  # the 锦州 profile; slugs are re-assigned by each _entity_pages call
+SURNAMES = CTX.entities.surnames
+
+
+def _entity_pages(articles: list[Article], url_of=None, ctx: BuildContext = CTX) -> dict[str, str]:
+    """What the build does: know the corpus's places, assign every slug, then render."""
+    register_entities(articles, ctx.entities)
+    ctx.slugs = assign_entity_slugs(ctx.entities, articles)
+    return entity_pages(articles, ctx, url_of)
+
+
+def _path(kind: str, key: str, ctx: BuildContext = CTX) -> str:
+    assert ctx.slugs is not None
+    return entity_path(kind, key, ctx.slugs)
 LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\]\\])*)\]\(([^)]*)\)")
 
 
@@ -37,7 +52,7 @@ def _article(title: str, *paras: str, heading: int | None = None, slug: str = ""
     art = Article(source="t.txt", index=0, line=1, title=title, slug=slug or f"s{abs(hash(title)) % 10 ** 8}",
                   body=[Paragraph(t, i + 1, heading=(i == heading)) for i, t in enumerate(paras)],
                   date=date, authors=list(authors))
-    attach_entities(art)
+    attach_entities(art, CTX.entities)
     return art
 
 
@@ -50,8 +65,8 @@ def test_pinyin_order_and_letter_headings() -> None:
     assert sorted(["8+3产业布局", "营商环境", "飞地经济"], key=pinyin_key) == ["飞地经济", "营商环境", "8+3产业布局"]
     # people: surnames read as surnames (曾 zeng, not ceng; 单 shan, not dan)
     people = ["曾强", "陈明", "单丽", "邓伟"]
-    assert sorted(people, key=lambda n: pinyin_key(n, "person")) == ["陈明", "邓伟", "单丽", "曾强"]
-    assert letter("曾强", "person") == "Z" and letter("单丽", "person") == "S"
+    assert sorted(people, key=lambda n: pinyin_key(n, "person", SURNAMES)) == ["陈明", "邓伟", "单丽", "曾强"]
+    assert letter("曾强", "person", SURNAMES) == "Z" and letter("单丽", "person", SURNAMES) == "S"
 
 
 # -- inline links -----------------------------------------------------------------------
@@ -152,8 +167,8 @@ def _resolve(pages: dict[str, str], articles: list[Article], url_of=article_path
 
 def test_pages_escape_titles_and_snippets() -> None:
     art = _article("<script>x</script> [链](http://e) *强调*", "义县九道岭镇发展飞地经济。", slug="s", date=dt.date(2020, 1, 2))
-    pages = entity_pages([art])
-    topic = pages[entity_path("topic", "飞地经济")]
+    pages = _entity_pages([art])
+    topic = pages[_path("topic", "飞地经济")]
     assert "<script>" not in topic and "&lt;script&gt;x&lt;/script&gt;" in topic
     assert "\\[链\\](http://e) \\*强调\\*" in topic
     assert "…义县九道岭镇发展**飞地经济**。" in topic or "义县九道岭镇发展**飞地经济**。" in topic
@@ -167,12 +182,12 @@ def test_pages_escape_titles_and_snippets() -> None:
 def test_place_page_header_parent_children_and_tree() -> None:
     a = _article("甲", "义县九道岭镇四方台村", slug="a")
     b = _article("乙", "义县九道岭镇石佛寺村与凌海市", slug="b")
-    pages = entity_pages([a, b])
-    town = pages[entity_path("place", "义县/九道岭镇")]
+    pages = _entity_pages([a, b])
+    town = pages[_path("place", "义县/九道岭镇")]
     assert "- 类别：乡镇/街道" in town
-    assert f"- 上级：锦州市 › [义县]({entity_path('place', '义县').split('/')[1]})" in town
+    assert f"- 上级：锦州市 › [义县]({_path('place', '义县').split('/')[1]})" in town
     assert "[四方台村](" in town and "[石佛寺村](" in town and "处本档案尚无报道" in town
-    village = pages[entity_path("place", "义县/九道岭镇/四方台村")]
+    village = pages[_path("place", "义县/九道岭镇/四方台村")]
     assert "[九道岭镇](" in village and "[义县](" in village
     index = pages["places/index.md"]
     tree = index.split("## 行政区划树")[1].split("## 按拼音")[0]
@@ -187,40 +202,40 @@ def test_person_topic_and_organisation_pages() -> None:
     a = _article("甲", "锦州市发改委主任说，“双凌”建设。", slug="a", authors=("曾强",))
     a.photographers = ["单丽"]
     a.people = ["曾强", "单丽"]
-    pages = entity_pages([a])
+    pages = _entity_pages([a])
     people = pages["people/index.md"]
     assert people.index("## S") < people.index("[单丽]") < people.index("## Z") < people.index("[曾强]")
-    assert "- 署名：摄影 1 篇" in pages[entity_path("person", "单丽")]
-    org = pages[entity_path("organization", "锦州市发展改革委")]
+    assert "- 署名：摄影 1 篇" in pages[_path("person", "单丽")]
+    org = pages[_path("organization", "锦州市发展改革委")]
     assert "- 又作：" in org and "市发改委" in org
-    topic = pages[entity_path("topic", "双凌协同发展示范区")]
+    topic = pages[_path("topic", "双凌协同发展示范区")]
     assert "协同发展的示范区" in topic and "**双凌**" in topic
 
 
 def test_custom_url_of_is_used() -> None:
     art = _article("甲", "义县", slug="a")
-    pages = entity_pages([art], url_of=lambda a: f"stories/{a.slug}.md")
-    assert "](../stories/a.md)" in pages[entity_path("place", "义县")]
+    pages = _entity_pages([art], url_of=lambda a: f"stories/{a.slug}.md")
+    assert "](../stories/a.md)" in pages[_path("place", "义县")]
     assert not _resolve(pages, [art], url_of=lambda a: f"stories/{a.slug}.md")
 
 
 def test_every_link_resolves_on_the_seeds() -> None:
     from generator.build import collect
 
-    articles = collect(ROOT / "seeds").articles
-    pages = entity_pages(articles)
+    articles = collect(ROOT / "seeds", CTX).articles
+    pages = entity_pages(articles, CTX)
     assert not _resolve(pages, articles)
     # every entity of every article has its page, and every ancestor of a place too
     for art in articles:
-        for label, items in entity_links(art).items():
+        for label, items in entity_links(art, CTX.slugs).items():
             for _, path in items:
                 assert path in pages, (art.title, label, path)
         for key in art.places:
             parts = key.split("/")
             for depth in range(1, len(parts) + 1):
-                assert entity_path("place", "/".join(parts[:depth])) in pages
+                assert _path("place", "/".join(parts[:depth])) in pages
         for para, start, end, kind, key in art.mentions:
-            assert entity_path(kind, key) in pages
+            assert _path(kind, key) in pages
             assert not art.body[para].heading
     assert len(pages) == len(set(pages))
 

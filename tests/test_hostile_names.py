@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import subprocess
 import sys
@@ -273,10 +272,10 @@ def test_a_kicker_is_at_most_one_headline_long(text: str) -> None:
     from generator.cleaning.conservation import balance
     from generator.model import SourcePage
     from generator.segmenting.segment import segment
-    from generator.settings.profile import layout
+    from generator.settings.profile import default_layout
 
     found = clean_page(segment(SourcePage("p.txt", text, "utf-8")))
-    assert all(len(a.kicker) <= layout().max_headline_chars for a in found.articles)
+    assert all(len(a.kicker) <= default_layout().max_headline_chars for a in found.articles)
     assert balance(text, found).ok
 
 

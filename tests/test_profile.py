@@ -23,15 +23,6 @@ HULUDAO_SEEDS = ROOT / "tests" / "data" / "huludao_seeds"
 JINZHOU_SEED = sorted((ROOT / "seeds").glob("*.txt"))[0]
 
 
-@pytest.fixture(autouse=True)
-def _default_profile_after():
-    """In-process builds here switch profiles: leave the 锦州 one active for other tests."""
-    from generator.settings.profile import use_profile
-
-    yield
-    use_profile()
-
-
 def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -149,7 +140,7 @@ def test_a_build_where_every_page_fails_exits_1(tmp_path: Path, monkeypatch: pyt
     import generator.build as build
     from generator.cli import main
 
-    def broken(page):
+    def broken(page, lay):
         raise RuntimeError("broken segmenter")
 
     monkeypatch.setattr(build, "segment", broken)
@@ -158,3 +149,49 @@ def test_a_build_where_every_page_fails_exits_1(tmp_path: Path, monkeypatch: pyt
     err = capsys.readouterr().err
     assert "none of the 2 page(s) could be segmented" in err and "broken segmenter" in err
     assert not (tmp_path / "docs").exists()
+
+
+# --- one build context ---------------------------------------------------------------------
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_archives_in_one_process_match_separate_builds(tmp_path: Path) -> None:
+    """Two profiles' archives made side by side in one process, their stages
+    interleaved, give byte for byte the trees that two separate processes give: no
+    profile, index, slug or cache leaks from one build into the other."""
+    from generator.build import collect, render_tree
+    from generator.context import BuildContext
+
+    for name, seeds, profile in (("jz", ROOT / "seeds", DEFAULT_PROFILE), ("hl", HULUDAO_SEEDS, HULUDAO)):
+        done = _cli(ROOT, "generate", "--seeds", str(seeds), "--docs", str(tmp_path / f"alone-{name}"), "--profile", str(profile), "-q")
+        assert done.returncode == 0, done.stderr
+    jz, hl = BuildContext.load(DEFAULT_PROFILE), BuildContext.load(HULUDAO)
+    jz_archive = collect(ROOT / "seeds", jz)
+    hl_archive = collect(HULUDAO_SEEDS, hl)
+    hl_files = render_tree(hl_archive, hl)
+    jz_files = render_tree(jz_archive, jz)
+    for name, files in (("jz", jz_files), ("hl", hl_files)):
+        alone = _tree(tmp_path / f"alone-{name}")
+        alone.pop(".jinzhou-archive", None)
+        assert set(files) == set(alone), (name, set(files) ^ set(alone))
+        assert [p for p in files if files[p] != alone[p]] == [], name
+
+
+def test_entity_urls_do_not_depend_on_processing_order() -> None:
+    """Slugs are assigned once every name is known: the articles in any order give
+    the same table (two names with one pinyin both get a hash, whichever came first)."""
+    import random
+
+    from generator.build import collect
+    from generator.context import BuildContext
+    from generator.entities.slugs import assign_entity_slugs
+
+    ctx = BuildContext.load()
+    articles = collect(ROOT / "seeds", ctx).articles
+    shuffled = list(articles)
+    random.Random(7).shuffle(shuffled)
+    assert ctx.slugs is not None
+    assert assign_entity_slugs(ctx.entities, shuffled).table == ctx.slugs.table
+    assert assign_entity_slugs(ctx.entities, reversed(articles)).table == ctx.slugs.table

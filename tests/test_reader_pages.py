@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT, build_site
 from pages import MARKDOWN, PLAIN
 
-from generator.settings.profile import newspaper
+from generator.settings.profile import default_profile
 
 UNDATED = "春天的公园\n\n本报讯 记者王明报道 公园里游人如织，花开正艳，孩子们在草地上放风筝。\n"
 FILES = {  # file → (text, pages.yaml entry or None)
@@ -29,7 +29,7 @@ FILES = {  # file → (text, pages.yaml entry or None)
     "p4_older.txt": (PLAIN, {"date": "2023-12-30", "page_label": "第3版"}),
     "p5_nodate.txt": (UNDATED, None),
 }
-DEFAULT = newspaper()
+DEFAULT = default_profile().newspaper
 NAMES = {
     "p1_front.txt": "锦州日报 2024年3月5日 第1版",
     "p2_back.txt": "锦州日报 2024年3月5日 第2版",

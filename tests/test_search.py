@@ -101,18 +101,19 @@ def test_segmenter_gives_jiebas_words_on_the_seeds() -> None:
     import jieba
 
     from generator.build import collect
-    from generator.entities.index import index
+    from generator.context import BuildContext
 
     jieba.setLogLevel(logging.WARNING)
+    ctx = BuildContext.load()
     reference = jieba.Tokenizer()
-    for name in sorted(search.archive_dictionary(index())):
+    for name in sorted(search.archive_dictionary(ctx.entities)):
         reference.add_word(name, freq=max(reference.suggest_freq(name, tune=False), search.NAME_FREQ))
-    articles = collect(Path(__file__).parent.parent / "seeds").articles
+    articles = collect(Path(__file__).parent.parent / "seeds", ctx).articles
     assert len(articles) == 28
     for art in articles:
         text = search.normalise(" ".join([art.title, *(p.text for p in art.body)]))
         expected = {w for w in reference.cut(text, HMM=False) if len(w) > 1 and search._CJK_WORD.match(w)}
-        assert search.words_of([text]) == expected, art.title
+        assert search.words_of([text], ctx.tokenizer) == expected, art.title
 
 
 def test_every_token_is_in_its_shard(seed_site: Path) -> None:

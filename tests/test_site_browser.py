@@ -4,14 +4,12 @@ request leaving the site folder, readable CJK pages, and no script from content.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
 from conftest import ROOT, build_site
 
-from generator.settings.profile import newspaper
+from generator.settings.profile import default_profile
 
 
 def _outside(urls: list[str], base: str) -> list[str]:
@@ -29,7 +27,7 @@ def _bases(site: Path, http_server) -> list[str]:
 def test_home_and_article_render_without_outside_requests(seed_site: Path, http_server, page) -> None:
     records = json.loads((seed_site / "data" / "articles.json").read_text("utf-8"))
     lead = next(r for r in records if r["title"] == "千帆竞发争上游")
-    paper = newspaper()  # the 锦州 profile's newspaper.yaml names the seed pages
+    paper = default_profile().newspaper  # the 锦州 profile's newspaper.yaml names the seed pages
     for base in _bases(seed_site, http_server):
         page.requests.clear()
         page.goto(base + "index.html")

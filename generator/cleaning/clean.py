@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from ..model import Article, Caption, LogEntry, Paragraph
 from ..segmenting.segment import PageLayout, ends_sentence
-from ..settings.profile import layout
+from ..settings.profile import Layout, default_layout
 
 HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _CJK_PUNCT = "，。、；：！？“”‘’（）《》【】…—·「」『』"
@@ -98,9 +98,9 @@ def sentences(text: str) -> list[str]:
 
 
 class _Cleaner:
-    def __init__(self, article: Article):
+    def __init__(self, article: Article, lay: Layout):
         self.art = article
-        self.lay = layout()
+        self.lay = lay
 
     def log(self, kind: str, rule: str, line: int, text: str, detail: str = "") -> None:
         self.art.log.append(LogEntry(kind, rule, line, text, detail))  # type: ignore[arg-type]
@@ -220,7 +220,7 @@ class _Cleaner:
         return a
 
 
-def clean_article(article: Article) -> Article:
+def clean_article(article: Article, lay: Layout | None = None) -> Article:
     """Return a cleaned copy of ``article`` with its cleaning log extended."""
     copy = replace(
         article,
@@ -230,15 +230,15 @@ def clean_article(article: Article) -> Article:
         captions=[Caption(c.text, c.line, list(c.photographers)) for c in article.captions],
         log=list(article.log),
     )
-    return _Cleaner(copy).run()
+    return _Cleaner(copy, lay or default_layout()).run()
 
 
-def flag_cross_article_repeats(articles: list[Article]) -> None:
+def flag_cross_article_repeats(articles: list[Article], lay: Layout) -> None:
     """Flag sentences printed in two stories of one page (layout mix-up).
 
     Neither copy is removed: we cannot tell which story the text belongs to.
     """
-    min_len = layout().min_duplicate_chars + 8
+    min_len = lay.min_duplicate_chars + 8
     owners: dict[str, int] = {}
     for k, art in enumerate(articles):
         for p in art.body:
@@ -257,7 +257,8 @@ def flag_cross_article_repeats(articles: list[Article]) -> None:
                         owners.setdefault(piece, k)
 
 
-def clean_page(page: PageLayout) -> PageLayout:
-    cleaned = [clean_article(a) for a in page.articles]
-    flag_cross_article_repeats(cleaned)
+def clean_page(page: PageLayout, lay: Layout | None = None) -> PageLayout:
+    lay = lay or default_layout()
+    cleaned = [clean_article(a, lay) for a in page.articles]
+    flag_cross_article_repeats(cleaned, lay)
     return replace(page, articles=cleaned)

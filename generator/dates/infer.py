@@ -43,9 +43,9 @@ import yaml
 
 from ..model import Problem
 from ..reading.pages import read_regular, reason_zh
-from ..settings.profile import load_yaml, profile_cache
+from ..settings.profile import default_profile
 
-__all__ = ["Evidence", "DateInference", "PageOverride", "infer_page_date", "load_overrides", "vocabulary"]
+__all__ = ["Evidence", "DateInference", "PageOverride", "infer_page_date", "load_overrides"]
 
 _DASH = r"(?:至|到|—|－|-|~|～)"
 _YEAR = r"(?<!\d)((?:19[5-9]|20\d)\d)年"
@@ -90,11 +90,7 @@ class PageOverride:
     page_label: str | None = None
 
 
-@profile_cache
-def vocabulary() -> dict[str, Any]:
-    """The editable vocabulary in the profile's ``dates.yaml`` (loaded once per profile)."""
-    data: dict[str, Any] = load_yaml("dates.yaml")  # type: ignore[assignment]
-    return data
+Vocabulary = dict[str, Any]  # the profile's dates.yaml
 
 
 # ---------------------------------------------------------------------------
@@ -128,11 +124,10 @@ def _last_listed(m: re.Match[str], day_group: int) -> str:
     return listed.group(1) if listed else m.group(day_group)
 
 
-def _plan_after_year(line: str, end: int) -> bool:
+def _plan_after_year(line: str, end: int, vocab: Vocabulary) -> bool:
     """``2025年该项目建成后,年加工能力将达到50万吨``: a clause after the year that ends on
     后 and a main clause that looks forward (将, 预计…) with nothing done (已, 了): the
     year is when a plan is due, not a year the page reports."""
-    vocab = vocabulary()
     clause = re.split(r"[，,；;。！？!?]", line[end:end + 30])[0]
     if not clause.endswith("后") or len(clause) > 20:
         return False
@@ -141,11 +136,11 @@ def _plan_after_year(line: str, end: int) -> bool:
             and not any(w in main for w in vocab.get("past_result_words") or []))
 
 
-def _is_future(line: str, start: int) -> bool:
+def _is_future(line: str, start: int, vocab: Vocabulary) -> bool:
     before = line[max(0, start - 4):start]
     if "截至" in before or _SPAN_TO.search(line[max(0, start - 8):start]):
         return False
-    return any(before.endswith(m) or m in before[-2:] for m in vocabulary()["future_markers"])
+    return any(before.endswith(m) or m in before[-2:] for m in vocab["future_markers"])
 
 
 def _cn(d: _dt.date) -> str:
@@ -181,8 +176,7 @@ def _enclosing_name(line: str, start: int) -> str:
     return ""
 
 
-def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], list[Any]]) -> None:
-    vocab = vocabulary()
+def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], list[Any]], vocab: Vocabulary) -> None:
     taken: list[tuple[int, int]] = []
     contrasts: list[tuple[int, int, int]] = []  # (year, start, end) of years a later 今年/当年 may contrast
 
@@ -206,7 +200,7 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
         month, day = int(m.group(4) or m.group(2)), int(m.group(5) or _last_listed(m, 3))
         if _safe_date(year, month, day) is None:
             continue
-        if _is_future(line, m.start()):
+        if _is_future(line, m.start(), vocab):
             facts.add(no, m.group(0), "future", "计划中的日子：与出版日期无关")
             continue
         facts.years.append((year, True))
@@ -222,7 +216,7 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
         year, month = int(m.group(1)), int(m.group(2))
         if not 1 <= month <= 12:
             continue
-        if _is_future(line, m.start()):
+        if _is_future(line, m.start(), vocab):
             facts.year_ceilings.append(year)
             facts.add(no, m.group(0), "future", f"目标月份：出版于 {year} 年或更早")
             continue
@@ -242,12 +236,12 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
             facts.add(no, m.group(0) + "以来", "since_year",
                       f"从 {year} 年至今的时段（{year} 年当年会写“今年以来”）：出版于 {year + 1} 年或更晚")
             continue
-        if _plan_after_year(line, m.end()):
+        if _plan_after_year(line, m.end(), vocab):
             facts.year_ceilings.append(year)
             facts.add(no, line[m.start():m.end() + len(re.split(r"[，,；;。]", line[m.end():])[0])], "future",
                       f"{year} 年是计划完成的时间（其后说的是建成后将如何）：出版于 {year} 年或更早")
             continue
-        if _is_future(line, m.start()) or after.startswith(("前", "底前", "年底前")):
+        if _is_future(line, m.start(), vocab) or after.startswith(("前", "底前", "年底前")):
             if _SPAN_TO.search(line[max(0, m.start() - 8):m.start()]):
                 facts.add(no, m.group(0), "span", "时段的终点（可能是计划）：不作依据")
             else:
@@ -342,7 +336,7 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
         if not (_valid_md(month, day) and _valid_md(end_month, end_day)):
             continue
         offset = vocab["relative_years"].get(m.group(1) + "年") if m.group(1) else None
-        if offset is not None and offset > 0 or _is_future(line, m.start()):
+        if offset is not None and offset > 0 or _is_future(line, m.start(), vocab):
             facts.add(no, m.group(0), "future", "计划中的日子：与出版日期无关")
             continue
         if offset is None:
@@ -374,7 +368,7 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
         offset = vocab["relative_years"].get(m.group(1) + "年")
         if offset != 0 or not 1 <= month <= 12:
             continue
-        if _is_future(line, m.start()) or line[m.end():m.end() + 2].startswith(("底前", "前")):
+        if _is_future(line, m.start(), vocab) or line[m.end():m.end() + 2].startswith(("底前", "前")):
             facts.add(no, m.group(0), "future", "计划中的月份：与出版日期无关")
             continue
         taken.append(m.span())
@@ -411,11 +405,11 @@ def _scan_line(no: int, line: str, facts: _Facts, noted: dict[tuple[str, str], l
             note("noted", phrase, meaning)
 
 
-def _scan(text: str) -> _Facts:
+def _scan(text: str, vocab: Vocabulary) -> _Facts:
     facts = _Facts()
     noted: dict[tuple[str, str], list[Any]] = {}
     for no, line in enumerate(text.split("\n"), start=1):
-        _scan_line(no, line, facts, noted)
+        _scan_line(no, line, facts, noted, vocab)
     for ev, count in noted.values():
         if count > 1:
             ev.meaning += f"（共 {count} 处，此为首见行）"
@@ -448,7 +442,7 @@ def _place_free_days(days: list[tuple[int, int]], year: int) -> tuple[list[_dt.d
     return [d for d in moved if d is not None], True
 
 
-def _place_zodiac(facts: _Facts) -> None:
+def _place_zodiac(facts: _Facts, vocab: Vocabulary) -> None:
     """``龙年春节``: the lunar new year that opens a dragon year falls in a year of the
     12-year cycle (2024, 2036…; the cycle is anchored by ``zodiac.first_year`` in
     dates.yaml, the year of the rat).  The page is from that year, or the winter just
@@ -458,7 +452,7 @@ def _place_zodiac(facts: _Facts) -> None:
     but not used: the cycle repeats every 12 years."""
     if not facts.zodiac:
         return
-    first = int((vocabulary().get("zodiac") or {}).get("first_year") or 2020)
+    first = int((vocab.get("zodiac") or {}).get("first_year") or 2020)
     known = [y for y, _ in facts.years] + [y for y, _, _ in facts.year_floors]
     anchor = max(known, default=None)
     for place, no, words in facts.zodiac:
@@ -478,13 +472,14 @@ def _place_zodiac(facts: _Facts) -> None:
         facts.add(no, words, "zodiac", f"生肖纪年：“{words[:2]}”的春节在 {year} 年：出版于 {year} 年（或其前的冬天）")
 
 
-def infer_page_date(text: str) -> DateInference:
+def infer_page_date(text: str, vocab: Vocabulary | None = None) -> DateInference:
     """Publication date of one page: the earliest day consistent with what it reports."""
-    facts = _scan(text)
+    vocab = vocab if vocab is not None else default_profile().data["dates.yaml"]
+    facts = _scan(text, vocab)
     evidence = facts.evidence
     reasons: list[str] = []
 
-    _place_zodiac(facts)
+    _place_zodiac(facts, vocab)
 
     # 1. The year
     named = [y for y, _ in facts.years]

@@ -31,7 +31,6 @@ not guessed.  锦州市 is the root: never listed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -40,14 +39,7 @@ from typing import Iterable
 
 from pypinyin import Style, lazy_pinyin
 
-from ..pages.metadata import bounded_slug
-from ..settings.profile import (
-    load_yaml,
-    on_profile_change,
-    profile,
-    profile_cache,
-    root_place,
-)
+from ..settings.profile import Profile, default_profile
 
 KINDS = ("place", "topic", "organization", "person")
 _ETHNIC = re.compile(r"(?:满族|蒙古族|回族|朝鲜族|锡伯族)(?=(?:乡|镇)$)")
@@ -99,10 +91,6 @@ class PlaceRef:
     parents: tuple[str, ...]  # names from 锦州市 down to the parent
     start: int  # first mention in the text
     end: int
-
-    @property
-    def slug(self) -> str:
-        return entity_slug("place", self.key)
 
 
 @dataclass(frozen=True)
@@ -209,53 +197,29 @@ def _name_like(core: str) -> bool:
 # ---------------------------------------------------------------------------
 # pinyin: slugs and sort keys
 # ---------------------------------------------------------------------------
-@profile_cache
-def _surnames() -> dict[str, str]:
-    data = load_yaml("organizations.yaml") or {}
-    return dict((data.get("surname_readings") or {}))
+Surnames = tuple[tuple[str, str], ...]  # (surname, reading), longest surname first
+
+
+def surname_table(readings: dict[str, str]) -> Surnames:
+    """``surname_readings`` of organizations.yaml in the form ``pinyin_words`` takes."""
+    return tuple(sorted(readings.items(), key=lambda kv: (-len(kv[0]), kv[0])))
 
 
 @lru_cache(maxsize=65536)
-def pinyin_words(name: str, kind: str = "") -> tuple[str, ...]:
+def pinyin_words(name: str, kind: str = "", surnames: Surnames = ()) -> tuple[str, ...]:
     """Tone-less pinyin syllables of ``name`` (ASCII runs kept, other characters dropped).
 
     pypinyin reads characters as words (曾 → ceng, 单 → dan, 翟 → di); for people the
-    surname is read as a surname (zeng, shan, zhai) from ``surname_readings``."""
+    surname is read as a surname (zeng, shan, zhai) from the profile's ``surname_readings``."""
     head: list[str] = []
     if kind == "person":
-        for surname, reading in sorted(_surnames().items(), key=lambda kv: -len(kv[0])):
+        for surname, reading in surnames:
             if name.startswith(surname) and len(name) > len(surname):
                 head, name = reading.split(), name[len(surname):]
                 break
     words = head + [w for piece in lazy_pinyin(name, style=Style.NORMAL, errors=lambda s: [s])
                     for w in re.findall(r"[a-z0-9]+", piece.lower())]
     return tuple(words)
-
-
-on_profile_change(pinyin_words.cache_clear)  # person names read with the profile's surname_readings
-
-
-def _slug_base(kind: str, key: str) -> str:
-    name = key.rsplit("/", 1)[-1] if kind == "place" else key
-    return bounded_slug(pinyin_words(name, kind)[:20]) or kind
-
-
-def _hash6(kind: str, key: str) -> str:
-    return hashlib.sha1(f"{kind}:{key}".encode("utf-8")).hexdigest()[:6]
-
-
-def entity_slug(kind: str, key: str) -> str:
-    """Stable ASCII file name for an entity page: the name's pinyin
-    (``jiu-dao-ling-zhen``), plus a short hash of the full key when another known
-    entity of the same kind has the same pinyin (四方台村 under four towns,
-    two reporters whose names sound alike).  "Known" = the dictionaries plus the
-    entities registered from the corpus (``EntityIndex.register_keys``), so a URL
-    only changes if an entity with the same pinyin is added later."""
-    base = _slug_base(kind, key)
-    others = index().slug_groups.get(kind, {}).get(base, ())
-    if base == "index" or any(k != key for k in others):  # index.md is the kind's index page
-        return bounded_slug(base.split("-"), _hash6(kind, key))
-    return base
 
 
 # ---------------------------------------------------------------------------
@@ -269,14 +233,16 @@ class _Surface:
 
 
 class EntityIndex:
-    """All known names, loaded once (``index()``) and matched with ``match``."""
+    """All known names of one profile, loaded once per build (``BuildContext.entities``)
+    and matched with ``match``; the places the corpus adds are registered after."""
 
-    def __init__(self) -> None:
-        rows = profile().gazetteer  # checked when the profile was loaded (config.load_profile)
-        root = self.root_name = root_place()
-        extra = load_yaml("places_extra.yaml") or {}
-        topics = load_yaml("topics.yaml") or {}
-        orgs = load_yaml("organizations.yaml") or {}
+    def __init__(self, profile: Profile) -> None:
+        rows = profile.gazetteer  # checked when the profile was loaded (settings.profile.load_profile)
+        root = self.root_name = profile.root_place
+        extra = profile.data["places_extra.yaml"] or {}
+        topics = profile.data["topics.yaml"] or {}
+        orgs = profile.data["organizations.yaml"] or {}
+        self.surnames = surname_table(orgs.get("surname_readings") or {})
 
         self.places: dict[str, Place] = {}  # key → place
         self.children: dict[str, list[str]] = {}  # key → child keys
@@ -370,12 +336,6 @@ class EntityIndex:
         starts = set(self.lengths) | set(self.org_prefixes) | set(self.company_first) | set(self.village_short_lengths)
         self.interesting = re.compile("[" + "".join(sorted(map(re.escape, starts))) + "]")
 
-        # slug collision groups: kind → pinyin base → keys
-        self.slug_groups: dict[str, dict[str, set[str]]] = {k: {} for k in KINDS}
-        self.register_keys("place", (k for k in self.places if k != root))
-        self.register_keys("topic", self.topic_info)
-        self.register_keys("organization", set(self.org_aliases.values()))
-
     # -- building ------------------------------------------------------------
     def _add_place(self, place: Place, aliases: set[str]) -> None:
         if place.key in self.places:
@@ -418,14 +378,7 @@ class EntityIndex:
         place = Place(name, level, parent.path + (name,))
         self.places[key] = place
         self.children.setdefault(parent.key, []).append(key)
-        self.register_keys("place", [key])
         return place
-
-    def register_keys(self, kind: str, keys: Iterable[str]) -> None:
-        """Make entities known to the slug collision check (dictionary and corpus)."""
-        groups = self.slug_groups[kind]
-        for key in keys:
-            groups.setdefault(_slug_base(kind, key), set()).add(key)
 
     # -- organisations -------------------------------------------------------
     def normalise_org(self, name: str, aliases_too: bool = True) -> str:
@@ -686,20 +639,16 @@ def _lengths(table: dict[str, object]) -> dict[str, tuple[int, ...]]:
     return {ch: tuple(sorted(ns, reverse=True)) for ch, ns in by_first.items()}
 
 
-@profile_cache
-def index() -> EntityIndex:
-    """The entity index of this process, built on first use."""
-    return EntityIndex()
+def default_index() -> EntityIndex:
+    """A fresh index of the 锦州 profile, for callers outside a build (tests, tools)."""
+    return EntityIndex(default_profile())
 
 
-def match_entities(text: str) -> Entities:
+def match_entities(text: str, idx: EntityIndex | None = None) -> Entities:
     """Places, topics and organisations in ``text`` with their mentions (offsets into ``text``)."""
-    return index().match(text)
+    return (idx or _default_index()).match(text)
 
 
-def __getattr__(name: str) -> str:
-    """``ROOT_PLACE``: the active profile's root place (root_place in newspaper.yaml), for
-    code written when it was a constant."""
-    if name == "ROOT_PLACE":
-        return root_place()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+@cache
+def _default_index() -> EntityIndex:
+    return default_index()

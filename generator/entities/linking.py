@@ -7,19 +7,17 @@ below 锦州市 (``义县/九道岭镇/四方台村``), so two villages of the s
 from __future__ import annotations
 
 from ..model import Article
-from ..settings.profile import root_place
-from .index import index, match_entities
+from .index import EntityIndex
 
 RELATED_MAX = 5
 
 
-def place_label(key: str) -> str:
+def place_label(key: str, root: str) -> str:
     """``锦州市/义县/九道岭镇`` → ``义县/九道岭镇`` (keys are already below the root)."""
-    root = root_place()
     return key[len(root) + 1:] if key.startswith(root + "/") else key
 
 
-def attach_entities(art: Article) -> None:
+def attach_entities(art: Article, idx: EntityIndex) -> None:
     """Fill places, topics, organisations, people and the body mention offsets of one article.
 
     Headline, kicker, subtitle and 核心提示 come first (they often name the county the
@@ -30,7 +28,7 @@ def attach_entities(art: Article) -> None:
     body = [p.text for p in art.body]
     tail = "\n".join([c.text for c in art.captions] + [art.sidebar_title] + [p.text for p in art.sidebar])
     text = head + "\n" + "\n".join(body) + "\n" + tail
-    found = match_entities(text)
+    found = idx.match(text)
     art.places = found.place_keys
     art.topics = list(found.topics)
     art.organizations = list(found.organizations)
@@ -64,16 +62,11 @@ def attach_related(articles: list[Article], limit: int = RELATED_MAX) -> None:
         art.related = related
 
 
-def register_entities(articles: list[Article]) -> None:
-    """Make every entity of the corpus known to this process's index: places found by rule
-    in worker processes (entity pages need their level and parent), and every key of
-    every kind for the slug collision check.  Call once after all articles are linked
-    and before any page is rendered (``build.collect`` does)."""
-    idx = index()
+def register_entities(articles: list[Article], idx: EntityIndex) -> None:
+    """Make the places found by rule in worker processes known to the build's index
+    (entity pages need their level and parent).  Call once after all articles are
+    linked and before slugs are assigned (``build.collect`` does)."""
     for art in articles:
         for key in art.places:
-            idx.register(place_label(key))
-    idx.register_keys("topic", {t for a in articles for t in a.topics})
-    idx.register_keys("organization", {o for a in articles for o in a.organizations})
-    idx.register_keys("person", {p for a in articles for p in (a.people or a.authors + a.photographers)})
+            idx.register(place_label(key, idx.root_name))
 

@@ -18,11 +18,11 @@ import argparse
 import logging
 import os
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .index import index
+from .index import EntityIndex, default_index
 
 _QUOTED = re.compile(r"“([^“”\n]{2,12})”")
 _FUNCTION = set("的了在是和与及对把被将从向")
@@ -36,8 +36,7 @@ class Candidate:
     examples: list[str] = field(default_factory=list)  # titles of articles using it
 
 
-def _known() -> set[str]:
-    idx = index()
+def _known(idx: EntityIndex) -> set[str]:
     return set(idx.topics) | set(idx.place_surfaces) | set(idx.org_aliases)
 
 
@@ -53,14 +52,15 @@ def _acceptable(word: str, known: set[str], known_text: str) -> bool:
 
 
 def suggest_topics(texts: list[tuple[str, str]], top: int = 30, min_articles: int = 2,
-                   method: str = "both") -> list[Candidate]:
+                   method: str = "both", idx: EntityIndex | None = None) -> list[Candidate]:
     """``texts``: (title, text) per article.  Candidates in at least ``min_articles``
-    articles, most widespread first."""
+    articles, most widespread first, leaving out the names ``idx`` (the profile's
+    entity index) already knows."""
     import jieba
     import jieba.analyse
 
     jieba.setLogLevel(logging.WARNING)
-    known = _known()
+    known = _known(idx or default_index())
     known_text = "\n".join(sorted(known))
     found: dict[str, Candidate] = {}
     per_article: dict[str, set[str]] = defaultdict(set)
@@ -108,17 +108,18 @@ def main(argv: list[str] | str | os.PathLike | None = None, top: int | None = No
     import sys
 
     from ..build import collect
+    from ..context import BuildContext
     from ..errors import SettingsError
-    from ..settings.profile import use_profile
 
     try:
-        topics_file = use_profile(args.profile).path / "topics.yaml"
+        ctx = BuildContext.load(args.profile)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_status
-    archive = collect(args.seeds)
+    topics_file = ctx.profile.path / "topics.yaml"
+    archive = collect(args.seeds, ctx)
     texts = [(a.title, "\n".join([a.title] + [p.text for p in a.summary + a.body])) for a in archive.articles]
-    suggestions = suggest_topics(texts, top=args.top, min_articles=args.min_articles, method=args.method)
+    suggestions = suggest_topics(texts, top=args.top, min_articles=args.min_articles, method=args.method, idx=ctx.entities)
     print(f"# {len(suggestions)} topic candidates from {len(texts)} articles, not yet in {topics_file}.")
     print("# Paste the good ones into that file (add aliases if the papers use other names).")
     for c in suggestions:

@@ -232,18 +232,19 @@ def commit(staged: list[StagedTree], warn: Callable[[str], None]) -> None:
     already made are undone, so the previous output stays whole.  SIGINT and SIGTERM
     wait until the swaps are done: a Ctrl-C is honoured before or after, never halfway."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    checkpoint = _Steps()
     try:
         swapped: list[tuple[StagedTree, Path | None]] = []
         try:
             for tree in staged:
-                _checkpoint()
-                swapped.append((tree, _swap(tree.staging, tree.target)))
+                checkpoint()
+                swapped.append((tree, _swap(tree.staging, tree.target, checkpoint)))
         except BaseException:
             for tree, old in reversed(swapped):
                 _unswap(tree, old)
             raise
         for tree, old in swapped:
-            _checkpoint()
+            checkpoint()
             if old is not None:
                 try:
                     shutil.rmtree(old)
@@ -259,7 +260,7 @@ def discard(staged: list[StagedTree]) -> None:
         shutil.rmtree(tree.staging, ignore_errors=True)
 
 
-def _swap(new: Path, target: Path) -> Path | None:
+def _swap(new: Path, target: Path, checkpoint: Callable[[], None]) -> Path | None:
     """Put ``new`` at ``target``; return where the old tree now is (None: there was none)."""
     if not target.exists():
         os.rename(new, target)
@@ -268,7 +269,7 @@ def _swap(new: Path, target: Path) -> Path | None:
         return new
     old = _aside(target)
     os.rename(target, old)
-    _checkpoint()
+    checkpoint()
     try:
         os.rename(new, target)
     except BaseException:
@@ -308,13 +309,14 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-_steps = 0
+class _Steps:
+    """Counts the steps of one commit's final phase; the fault-injection tests kill the
+    build at the step named in ``JINZHOU_ARCHIVE_KILL_AT_STEP``."""
 
+    def __init__(self) -> None:
+        self.done = 0
 
-def _checkpoint() -> None:
-    """Count the steps of the final phase; the fault-injection tests kill the build at
-    the step named in ``JINZHOU_ARCHIVE_KILL_AT_STEP``."""
-    global _steps
-    _steps += 1
-    if os.environ.get(KILL_AT_ENV) == str(_steps):
-        os.kill(os.getpid(), signal.SIGKILL)
+    def __call__(self) -> None:
+        self.done += 1
+        if os.environ.get(KILL_AT_ENV) == str(self.done):
+            os.kill(os.getpid(), signal.SIGKILL)

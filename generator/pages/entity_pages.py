@@ -19,9 +19,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
-from ..entities.index import Entities, entity_slug, index, pinyin_words
+from ..context import BuildContext
+from ..entities.index import Entities, EntityIndex, Surnames, pinyin_words
+from ..entities.slugs import EntitySlugs
 from ..model import Article, Paragraph
-from ..settings.profile import root_place
 from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
 
@@ -43,25 +44,25 @@ UrlOf = Callable[[Article], str]
 # ---------------------------------------------------------------------------
 # names, paths, ordering
 # ---------------------------------------------------------------------------
-def entity_path(kind: str, key: str) -> str:
+def entity_path(kind: str, key: str, slugs: EntitySlugs) -> str:
     """Docs-relative path of an entity's page: ``places/jiu-dao-ling-zhen.md``."""
-    return f"{KINDS[kind][0]}/{entity_slug(kind, key)}.md"
+    return f"{KINDS[kind][0]}/{slugs.slug(kind, key)}.md"
 
 
 def display_name(kind: str, key: str) -> str:
     return key.rsplit("/", 1)[-1] if kind == "place" else key
 
 
-def letter(name: str, kind: str = "") -> str:
+def letter(name: str, kind: str = "", surnames: Surnames = ()) -> str:
     """Index heading for a name: the first letter of its pinyin, ``#`` for anything else."""
-    words = pinyin_words(name[:2] if kind == "person" else name[:1], kind)
+    words = pinyin_words(name[:2] if kind == "person" else name[:1], kind, surnames)
     ch = words[0][:1].upper() if words else "#"
     return ch if "A" <= ch <= "Z" else "#"
 
 
-def pinyin_key(name: str, kind: str = "") -> tuple:
+def pinyin_key(name: str, kind: str = "", surnames: Surnames = ()) -> tuple:
     """Sort key: letters A–Z first, then ``#``; by pinyin syllables, then by the characters."""
-    return (letter(name, kind) == "#", pinyin_words(name, kind), name)
+    return (letter(name, kind, surnames) == "#", pinyin_words(name, kind, surnames), name)
 
 
 def _front_matter(title: str) -> str:
@@ -81,9 +82,8 @@ def article_entities(art: Article) -> list[tuple[str, str]]:
             + [("organization", o) for o in art.organizations] + [("person", p) for p in _people(art)])
 
 
-def _surfaces(kind: str, key: str) -> list[str]:
+def _surfaces(kind: str, key: str, idx: EntityIndex) -> list[str]:
     """Printed forms to look for when an article has no recorded offset for an entity."""
-    idx = index()
     name = display_name(kind, key)
     forms = {name}
     if kind == "place":
@@ -102,7 +102,7 @@ def _snippet_at(text: str, start: int, end: int) -> str:
         + "**" + md_escape_inline(after) + ("…" if end + SNIPPET < len(text) else "")
 
 
-def kwic(art: Article, kind: str, key: str) -> str:
+def kwic(art: Article, kind: str, key: str, idx: EntityIndex) -> str:
     """One line of keyword in context (Markdown), or ``''``: the first body mention,
     else the first printed form found in headline, 核心提示, body, captions or 链接 box."""
     if kind == "person":
@@ -113,7 +113,7 @@ def kwic(art: Article, kind: str, key: str) -> str:
             return _snippet_at(art.body[para].text, start, end)
     texts = ([art.title, art.kicker, art.subtitle] + [p.text for p in art.summary] + [p.text for p in art.body]
              + [c.text for c in art.captions] + [art.sidebar_title] + [p.text for p in art.sidebar])
-    forms = _surfaces(kind, key)
+    forms = _surfaces(kind, key, idx)
     for text in texts:
         for form in forms:
             at = text.find(form) if text else -1
@@ -156,22 +156,22 @@ def _article_line(art: Article, doc: str, url_of: UrlOf, snippet: str) -> str:
 # ---------------------------------------------------------------------------
 # headers
 # ---------------------------------------------------------------------------
-def _link(doc: str, kind: str, key: str) -> str:
-    return f"[{md_escape_inline(display_name(kind, key))}]({rel(doc, entity_path(kind, key))})"
+def _link(doc: str, kind: str, key: str, slugs: EntitySlugs) -> str:
+    return f"[{md_escape_inline(display_name(kind, key))}]({rel(doc, entity_path(kind, key, slugs))})"
 
 
-def _place_header(key: str, doc: str, have: set[str]) -> list[str]:
-    idx = index()
+def _place_header(key: str, doc: str, have: set[str], ctx: BuildContext) -> list[str]:
+    idx, slugs = ctx.entities, _slugs(ctx)
     place = idx.places.get(key) or idx.register(key)
     lines = [f"- 类别：{LEVEL_NAMES.get(place.level, place.level)}"]
-    chain = [md_escape_inline(root_place())]
+    chain = [md_escape_inline(ctx.root_place)]
     for depth in range(1, len(place.path) - 1):
         parent = "/".join(place.path[1:depth + 1])
-        chain.append(_link(doc, "place", parent) if parent in have else md_escape_inline(place.path[depth]))
+        chain.append(_link(doc, "place", parent, slugs) if parent in have else md_escape_inline(place.path[depth]))
     lines.append("- 上级：" + " › ".join(chain))
     children = sorted(idx.children.get(key, []), key=lambda k: pinyin_key(display_name("place", k)))
     if children:
-        linked = [_link(doc, "place", c) for c in children if c in have]
+        linked = [_link(doc, "place", c, slugs) for c in children if c in have]
         rest = len(children) - len(linked)
         lines.append("- 下辖：" + "、".join(linked) + (f"（另有 {rest} 处本档案尚无报道）" if rest else ""))
     aliases = sorted(idx.place_aliases.get(key, set()) - {place.name}, key=pinyin_key)
@@ -182,8 +182,7 @@ def _place_header(key: str, doc: str, have: set[str]) -> list[str]:
     return lines
 
 
-def _topic_header(key: str) -> list[str]:
-    idx = index()
+def _topic_header(key: str, idx: EntityIndex) -> list[str]:
     info = idx.topic_info.get(key) or {}
     lines = []
     if info.get("description"):
@@ -195,8 +194,8 @@ def _topic_header(key: str) -> list[str]:
     return lines
 
 
-def _org_header(key: str) -> list[str]:
-    aliases = sorted({s for s, c in index().org_aliases.items() if c == key and s != key}, key=pinyin_key)
+def _org_header(key: str, idx: EntityIndex) -> list[str]:
+    aliases = sorted({s for s, c in idx.org_aliases.items() if c == key and s != key}, key=pinyin_key)
     return ["- 又作：" + "、".join(md_escape_inline(a) for a in aliases)] if aliases else []
 
 
@@ -210,26 +209,30 @@ def _person_header(key: str, arts: list[Article]) -> list[str]:
 # ---------------------------------------------------------------------------
 # pages
 # ---------------------------------------------------------------------------
-def entity_pages(articles: list[Article], url_of: UrlOf | None = None) -> dict[str, str]:
+def _slugs(ctx: BuildContext) -> EntitySlugs:
+    if ctx.slugs is None:
+        raise RuntimeError("entity pages need the build's slugs (assigned in build.collect)")
+    return ctx.slugs
+
+
+def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | None = None) -> dict[str, str]:
     """docs-relative path → Markdown, for every entity page and the four index pages.
 
     ``url_of(article)`` is the docs-relative path of the article's page
     (``articles/2020/11/foo.md``); by default ``metadata.article_path``."""
     url_of = url_of or article_path
-    from ..entities.linking import register_entities
-
-    register_entities(articles)  # slugs must see every entity before any path is made
+    slugs, idx = _slugs(ctx), ctx.entities
     entries = entity_entries(articles)
     have_places = {key for kind, key in entries if kind == "place"}
     pages: dict[str, str] = {}
     for (kind, key), entry in entries.items():
-        doc = entity_path(kind, key)
+        doc = entity_path(kind, key, slugs)
         name = display_name(kind, key)
         folder, label = KINDS[kind]
         lines = [_front_matter(name), "", f"# {md_escape_inline(name)}", "",
                  f"[← 全部{label}]({rel(doc, folder + '/index.md')})", ""]
-        header = (_place_header(key, doc, have_places) if kind == "place" else _topic_header(key) if kind == "topic"
-                  else _org_header(key) if kind == "organization" else _person_header(key, entry.articles))
+        header = (_place_header(key, doc, have_places, ctx) if kind == "place" else _topic_header(key, idx) if kind == "topic"
+                  else _org_header(key, idx) if kind == "organization" else _person_header(key, entry.articles))
         if header:
             lines += header + [""]
         ordered = sorted(entry.articles, key=_date_order)
@@ -237,27 +240,28 @@ def entity_pages(articles: list[Article], url_of: UrlOf | None = None) -> dict[s
         lines.append(f"## {verb}{md_escape_inline(name)}的文章（{len(ordered)} 篇）" if ordered
                      else "本档案中尚无直接提及此处的文章。")
         lines.append("")
-        lines += [_article_line(a, doc, url_of, kwic(a, kind, key)) for a in ordered]
+        lines += [_article_line(a, doc, url_of, kwic(a, kind, key, idx)) for a in ordered]
         pages[doc] = "\n".join(lines) + "\n"
     for kind, (folder, label) in KINDS.items():
-        pages[f"{folder}/index.md"] = _index_page(kind, entries)
+        pages[f"{folder}/index.md"] = _index_page(kind, entries, ctx)
     return pages
 
 
-def _index_page(kind: str, entries: dict[tuple[str, str], _Entry]) -> str:
+def _index_page(kind: str, entries: dict[tuple[str, str], _Entry], ctx: BuildContext) -> str:
     folder, label = KINDS[kind]
     doc = f"{folder}/index.md"
-    keys = sorted((k for kd, k in entries if kd == kind), key=lambda k: pinyin_key(display_name(kind, k), kind))
+    slugs, surnames = _slugs(ctx), ctx.entities.surnames
+    keys = sorted((k for kd, k in entries if kd == kind), key=lambda k: pinyin_key(display_name(kind, k), kind, surnames))
     lines = [_front_matter(label), "", f"# {md_escape_inline(label)}", "",
              f"共 {len(keys)} 个{label}，按拼音排序；括号内为{'署名' if kind == 'person' else '提及'}的文章数。", ""]
     sub = "##"
     if kind == "place" and keys:
-        lines += ["## 行政区划树", ""] + _tree(keys, doc, entries) + ["", "## 按拼音", ""]
+        lines += ["## 行政区划树", ""] + _tree(keys, doc, entries, ctx) + ["", "## 按拼音", ""]
         sub = "###"
     current = None
     for key in keys:
         name = display_name(kind, key)
-        first = letter(name, kind)
+        first = letter(name, kind, surnames)
         if first != current:
             current = first
             lines += ["", f"{sub} {first}", ""]
@@ -265,17 +269,17 @@ def _index_page(kind: str, entries: dict[tuple[str, str], _Entry]) -> str:
         if kind == "place":
             parent = key.rsplit("/", 1)[0] if "/" in key else ""
             where = f" · {md_escape_inline(parent.rsplit('/', 1)[-1])}" if parent else ""
-        lines.append(f"- {_link(doc, kind, key)}（{len(entries[(kind, key)].articles)}）{where}")
+        lines.append(f"- {_link(doc, kind, key, slugs)}（{len(entries[(kind, key)].articles)}）{where}")
     return "\n".join(lines) + "\n"
 
 
 _LEVEL_RANK = {"county": 0, "zone": 1, "town": 2, "village": 3, "named": 4}
 
 
-def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry]) -> list[str]:
+def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry], ctx: BuildContext) -> list[str]:
     """Nested list: county → town → village; at each level divisions first (counties, then
     zones; towns; villages), then named places, each group in pinyin order."""
-    idx = index()
+    idx, slugs = ctx.entities, _slugs(ctx)
     present = set(keys)
     children: dict[str, list[str]] = defaultdict(list)
     for key in keys:
@@ -290,7 +294,7 @@ def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry]) -> 
 
     def walk(parent: str, depth: int) -> None:
         for key in sorted(children.get(parent, []), key=rank):
-            lines.append("    " * depth + f"- {_link(doc, 'place', key)}（{len(entries[('place', key)].articles)}）")
+            lines.append("    " * depth + f"- {_link(doc, 'place', key, slugs)}（{len(entries[('place', key)].articles)}）")
             walk(key, depth + 1)
 
     walk("", 0)
@@ -300,13 +304,13 @@ def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry]) -> 
 # ---------------------------------------------------------------------------
 # article pages: tags, inline links, related stories
 # ---------------------------------------------------------------------------
-def entity_links(art: Article) -> dict[str, list[tuple[str, str]]]:
+def entity_links(art: Article, slugs: EntitySlugs) -> dict[str, list[tuple[str, str]]]:
     """Label → [(name, docs-relative path)] for the tags block of an article page."""
     out: dict[str, list[tuple[str, str]]] = {}
     for kind, values in (("place", art.places), ("topic", art.topics), ("organization", art.organizations),
                          ("person", _people(art))):
         if values:
-            out[KINDS[kind][1]] = [(display_name(kind, v), entity_path(kind, v)) for v in values]
+            out[KINDS[kind][1]] = [(display_name(kind, v), entity_path(kind, v, slugs)) for v in values]
     return out
 
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..settings.profile import Newspaper, newspaper
+from ..settings.profile import Newspaper, default_profile
 
 WEEKDAYS = "一二三四五六日"
 
@@ -57,8 +57,9 @@ def name_pages(pages: Iterable[tuple[str, str, str, _dt.date | None, bool]],
                settings: Newspaper | None = None) -> dict[str, PageName]:
     """``(file, newspaper, page_label, date, date_inferred)`` per page → file → its name.
 
-    Empty newspaper/page_label take the defaults of ``newspaper.yaml``."""
-    settings = settings or newspaper()
+    Empty newspaper/page_label take the defaults of ``settings`` (the build's
+    newspaper.yaml; the 锦州 profile's when not given)."""
+    settings = settings or default_profile().newspaper
     rows = []
     for file, paper, label, day, inferred in pages:
         paper = " ".join((paper or "").split()) or settings.name

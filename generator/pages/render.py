@@ -16,8 +16,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ..entities.slugs import EntitySlugs
 from ..model import Article
-from ..settings.profile import DATA_DIR, load_yaml, profile_cache
+from ..settings.profile import DATA_DIR, load_yaml
 from .columns import column_path
 from .entity_pages import entity_links, entity_path, link_first_mentions
 from .issues import day_path
@@ -42,10 +43,10 @@ def rule_names() -> dict[str, str]:
     return dict(load_yaml("rules.yaml"))
 
 
-@profile_cache
+@cache
 def evidence_kind_names() -> dict[str, str]:
-    """Chinese names of the date-evidence kinds (``evidence_kinds`` in dates.yaml)."""
-    return dict(load_yaml("dates.yaml")["evidence_kinds"])
+    """Chinese names of the date-evidence kinds (``evidence_kinds`` in labels.yaml)."""
+    return dict(load_yaml("labels.yaml")["evidence_kinds"])
 
 
 @cache
@@ -124,10 +125,11 @@ def with_damage_notes(art: Article, body_md: list[str]) -> list[str]:
     return out
 
 
-def render_article(art: Article, previous: Article | None = None, following: Article | None = None,
+def render_article(art: Article, slugs: EntitySlugs, previous: Article | None = None, following: Article | None = None,
                    source: PageName | None = None) -> str:
-    """One story's page; ``previous``/``following`` are its neighbours in date order,
-    ``source`` the reader's name of its 版面 (default: from newspaper.yaml)."""
+    """One story's page; ``slugs`` name its entities' pages, ``previous``/``following``
+    are its neighbours in date order, ``source`` the reader's name of its 版面 (default:
+    from the 锦州 profile's newspaper.yaml)."""
     path = article_path(art)
     source = source or name_pages([(art.source, "", "", art.date, art.date_inferred)])[art.source]
     counts = log_counts(art)
@@ -144,9 +146,9 @@ def render_article(art: Article, previous: Article | None = None, following: Art
         following=following and {"title": following.title or "（无标题）", "link": rel(path, article_path(following)), "date": following.date},
         timeline_link=rel(path, "timeline/index.md"),
         body_md=with_damage_notes(art, [("## " if p.heading else "") + text for p, text in zip(
-            art.body, link_first_mentions(art.body, art.mentions, lambda kind, key: rel(path, entity_path(kind, key))))]),
+            art.body, link_first_mentions(art.body, art.mentions, lambda kind, key: rel(path, entity_path(kind, key, slugs))))]),
         headline_notes=[n for n, at in damage_notes(art) if at == "headline"],
-        tags=[(label, [(name, rel(path, target)) for name, target in items]) for label, items in entity_links(art).items()],
+        tags=[(label, [(name, rel(path, target)) for name, target in items]) for label, items in entity_links(art, slugs).items()],
         related=[{"title": r.title or "（无标题）", "link": rel(path, article_path(r)), "date": r.date, "column": r.column} for r in art.related],
         log_counts=summary,
         kind_names=KIND_NAMES,

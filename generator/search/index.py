@@ -41,10 +41,14 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..model import Article
 from ..pages.mdtext import front_matter_block
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
+    from ..entities.index import EntityIndex
 
 SHARD_BYTES = 48_000  # aim per shard: a few shards per query, a few dozen KB each
 CHUNK_DOCS = 100  # documents per metadata chunk: a page of results reads a few of ~5 KB gzip
@@ -124,9 +128,9 @@ def tokens(text: str) -> set[str]:
 # ---------------------------------------------------------------------------
 # segmentation
 # ---------------------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
-def _tokenizer():
-    """The segmenter, with the archive's names added, once per process.
+def tokenizer(idx: "EntityIndex"):
+    """The segmenter, with the archive's names added (once per build:
+    ``BuildContext.tokenizer``).
 
     rjieba is jieba-rs: jieba's own dictionary and algorithm (DAG of dictionary
     words, most probable route) compiled from Rust.  On the 1,000-article corpus it
@@ -135,10 +139,8 @@ def _tokenizer():
     seeds)."""
     import rjieba
 
-    from ..entities.index import index
-
     tk = rjieba.Jieba()
-    for name in sorted(archive_dictionary(index())):
+    for name in sorted(archive_dictionary(idx)):
         tk.add_word(name, max(tk.suggest_freq(name), NAME_FREQ), None)
     return tk
 
@@ -150,10 +152,10 @@ def archive_dictionary(idx) -> set[str]:
     return {n for n in names if _CJK_WORD.match(n)}
 
 
-def words_of(texts: Iterable[str]) -> set[str]:
-    """jieba's words (two or more CJK characters) in the texts: precise mode, no HMM
-    (new words are not guessed; the query side keeps unknown runs whole anyway)."""
-    tk = _tokenizer()
+def words_of(texts: Iterable[str], tk) -> set[str]:
+    """jieba's words (two or more CJK characters) in the texts (``tk``: ``tokenizer``):
+    precise mode, no HMM (new words are not guessed; the query side keeps unknown runs
+    whole anyway)."""
     out: set[str] = set()
     for text in texts:
         if text:
@@ -179,13 +181,13 @@ def _text_texts(art: Article) -> list[str]:
             art.sidebar_title, *(p.text for p in art.sidebar), *art.authors, *art.photographers, *art.organizations]
 
 
-def page_words(articles: Iterable[Article]) -> str:
+def page_words(articles: Iterable[Article], tk) -> str:
     """The words of a page's articles for the query-side word list, space-separated:
     run in the page workers, and one string per page is what crosses back to the
     main process (a list of words per article took 3 s of pickling at 10,000)."""
     words: set[str] = set()
     for art in articles:
-        words |= words_of(_headline_texts(art) + _filed_texts(art) + _text_texts(art))
+        words |= words_of(_headline_texts(art) + _filed_texts(art) + _text_texts(art), tk)
         words |= {n for n in art.authors + art.photographers if _CJK_WORD.match(n)}
     return " ".join(sorted(words))
 
@@ -198,22 +200,15 @@ def _teaser(art: Article) -> str:
     return ""
 
 
-def article_doc(art: Article, location: str) -> SearchDoc:
+def article_doc(art: Article, location: str, root_place: str) -> SearchDoc:
     date = art.date.isoformat() if art.date else ""
     title = " ".join(t for t in (art.title, art.subtitle) if t) or "（无标题）"
     tags = [t for t in (date or "日期不详", art.column) if t]
     order = (1, -(art.date.toordinal() if art.date else 0), art.source, art.index)  # newest first, undated last
     facets = {"year": [str(art.date.year)] if art.date else [], "column": [art.column] if art.column else [],
-              "place": [p for p in art.places if "/" in p or _county_or_below(p)], "topic": list(art.topics)}
+              "place": [p for p in art.places if p != root_place], "topic": list(art.topics)}  # county and below
     return SearchDoc(location, title, date, tags, _teaser(art), _join(_headline_texts(art)), _join(_filed_texts(art)),
                      "\n".join(t for t in _text_texts(art) if t), order, facets=facets)
-
-
-def _county_or_below(key: str) -> bool:
-    from ..entities.index import index
-
-    place = index().places.get(key)
-    return place is None or place.level not in ("city", "province")
 
 
 def _facet_order(kind: str, values: dict[str, list[int]]) -> list[tuple[str, list[int]]]:
@@ -243,21 +238,20 @@ def entity_doc(kind_label: str, name: str, aliases: Iterable[str], location: str
     return SearchDoc(location, name, "", [kind_label], teaser, " ".join(names), order=(0, -count, name), names=names)
 
 
-def archive_docs(articles: list[Article]) -> list[SearchDoc]:
+def archive_docs(articles: list[Article], ctx: "BuildContext") -> list[SearchDoc]:
     """Every article and entity page as a search document."""
-    from ..entities.index import index
     from ..pages.entity_pages import KINDS, display_name, entity_entries, entity_path
     from ..pages.metadata import article_url, page_url
 
-    docs = [article_doc(art, article_url(art)) for art in articles]
-    aliases = index().place_aliases
+    docs = [article_doc(art, article_url(art), ctx.root_place) for art in articles]
+    aliases, slugs = ctx.entities.place_aliases, ctx.slugs
     for (kind, key), entry in entity_entries(articles).items():
         docs.append(entity_doc(KINDS[kind][1], display_name(kind, key), aliases.get(key, ()) if kind == "place" else (),
-                               page_url(entity_path(kind, key)), len(entry.articles)))
+                               page_url(entity_path(kind, key, slugs)), len(entry.articles)))
     return docs
 
 
-def archive_index(articles: list[Article], page_word_lists: Iterable[str]) -> dict[str, bytes]:
+def archive_index(articles: list[Article], page_word_lists: Iterable[str], ctx: "BuildContext") -> dict[str, bytes]:
     """The search files for the whole archive (site-relative path → content).  The
     word list is what jieba found in the articles (``page_words`` of every page)
     plus every column name; ``build_index`` adds every entity's name and variants
@@ -265,7 +259,7 @@ def archive_index(articles: list[Article], page_word_lists: Iterable[str]) -> di
     them whole too)."""
     words = {w for line in page_word_lists for w in line.split()}
     words |= {art.column for art in articles if art.column}
-    return build_index(archive_docs(articles), words)
+    return build_index(archive_docs(articles, ctx), words)
 
 
 # the full search page (search.html): its form and list are filled by

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from ..model import Article, Caption, Credit, LogEntry, Paragraph, SourcePage
-from ..settings.profile import layout, load_yaml
+from ..settings.profile import Layout, default_layout
 from .credits import (
     PageCredit,
     parse_credit,
@@ -39,15 +38,6 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*")
 _CAPTION = re.compile(r"^(?P<cap>[^。！？!?]+[。！？!?][”’」』]?)(?:\s+(?P<credit>\S.*)|(?P<paren>[（(].*))?$")
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
-
-
-@cache
-def _rule_words() -> dict[str, str]:
-    """Vocabulary of the position rules (layout.yaml keys read here, with defaults)."""
-    data = load_yaml("layout.yaml") or {}
-    data = data if isinstance(data, dict) else {}
-    return {"clause_chars": str(data.get("clause_chars") or ""),
-            "short_headline_finals": str(data.get("short_headline_finals") or "")}
 
 
 @dataclass
@@ -113,8 +103,7 @@ def read_lines(page: SourcePage) -> list[Line]:
     return lines
 
 
-def _column_name(text: str) -> str | None:
-    lay = layout()
+def _column_name(text: str, lay: Layout) -> str | None:
     m = _COLUMN_SHAPE.match(text)
     if m:
         return m.group(1)
@@ -124,11 +113,10 @@ def _column_name(text: str) -> str | None:
     return None
 
 
-def is_heading_like(text: str, level: int, next_text: str | None) -> bool:
+def is_heading_like(text: str, level: int, next_text: str | None, lay: Layout) -> bool:
     """A line shaped like a (sub)heading rather than a paragraph cut by a column break."""
     if level:
         return True
-    lay = layout()
     if len(text) > lay.max_headline_chars or len(text) < 4:
         return False
     if _INTERNAL_PUNCT.search(text):
@@ -143,13 +131,12 @@ def is_heading_like(text: str, level: int, next_text: str | None) -> bool:
     return True
 
 
-def classify(lines: list[Line]) -> None:
+def classify(lines: list[Line], lay: Layout) -> None:
     """Give every line a kind from its own shape (and, for headings, the next line)."""
-    lay = layout()
     for i, line in enumerate(lines):
         text = line.text
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        col = _column_name(text)
+        col = _column_name(text, lay)
         if col:
             line.kind = "sidebar" if col in lay.sidebars else "column"
             line.column = col
@@ -158,22 +145,22 @@ def classify(lines: list[Line]) -> None:
         if marker and (len(text) == len(marker) or text[len(marker)] in " :：】]"):
             line.kind, line.rest = "summary", text[len(marker):].lstrip(" :：】]")
             continue
-        page_credit = parse_page_credit(text)
+        page_credit = parse_page_credit(text, lay)
         if page_credit:
             line.kind, line.page_credit = "page_credit", page_credit
             continue
-        credit = parse_credit(text)
+        credit = parse_credit(text, lay)
         if credit:
             line.kind, line.credit = "credit", credit
             continue
-        if parse_nameless_credit(text):
+        if parse_nameless_credit(text, lay):
             line.kind, line.credit = "credit", Credit()
             continue
-        source = parse_source_credit(text)
+        source = parse_source_credit(text, lay)
         if source:
             line.kind, line.credit, line.source = "credit", Credit(), source
             continue
-        lead = split_leadin(text)
+        lead = split_leadin(text, lay)
         if lead:
             line.kind, line.leadin, line.credit, line.rest = "leadin", lead[0], lead[1], lead[2]
             continue
@@ -186,8 +173,8 @@ def classify(lines: list[Line]) -> None:
         cap = _CAPTION.match(text) if len(text) <= lay.max_caption_chars and not line.level else None
         if cap:
             tail = cap.group("credit") or cap.group("paren")
-            tail_credit = tail and (parse_credit(tail) or parse_page_credit(tail))
-            tail_source = tail and not tail_credit and parse_source_credit(tail)
+            tail_credit = tail and (parse_credit(tail, lay) or parse_page_credit(tail, lay))
+            tail_source = tail and not tail_credit and parse_source_credit(tail, lay)
             if tail and (tail_credit or tail_source):
                 line.kind, line.rest = "caption", cap.group("cap")
                 if isinstance(tail_credit, PageCredit):
@@ -198,12 +185,12 @@ def classify(lines: list[Line]) -> None:
                     line.source = tail_source or ""
                 line.leadin = tail  # the credit as printed
                 continue
-            if not tail and (line.gap >= lay.caption_gap or (nxt and nxt.gap == 0 and parse_credit(nxt.text) and not parse_credit(nxt.text).authors)):
+            if not tail and (line.gap >= lay.caption_gap or (nxt and nxt.gap == 0 and parse_credit(nxt.text, lay) and not parse_credit(nxt.text, lay).authors)):
                 line.kind, line.rest = "caption", text
                 continue
-        if is_heading_like(text, line.level, nxt.text if nxt else None):
+        if is_heading_like(text, line.level, nxt.text if nxt else None, lay):
             line.kind = "heading"
-    _classify_by_position(lines)
+    _classify_by_position(lines, lay)
 
 
 def _picture_credit(line: Line | None) -> bool:
@@ -231,7 +218,7 @@ def _finished(line: Line | None) -> bool:
         line.kind == "body" and ends_sentence(line.text))
 
 
-def _classify_by_position(lines: list[Line]) -> None:
+def _classify_by_position(lines: list[Line], lay: Layout) -> None:
     """Kinds that the line's shape leaves open and its neighbours decide.
 
     * A 2–3 character line of Chinese only (``丰收了``) after something finished and
@@ -241,8 +228,7 @@ def _classify_by_position(lines: list[Line]) -> None:
       it, or the next story's headline (a Markdown heading, or a headline with its
       lead-in or byline), or the end of the page: a section heading is followed by its text.
     """
-    lay = layout()
-    finals = _rule_words()["short_headline_finals"]
+    finals = lay.short_headline_finals
     for i, line in enumerate(lines):
         prev = lines[i - 1] if i else None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
@@ -285,14 +271,14 @@ def _split_inline_subtitle(text: str) -> tuple[str, str]:
     return (m.group(1).strip(), m.group(2).strip()) if m else (text, "")
 
 
-def split_kicker(heads: list[Line]) -> tuple[list[Line], list[Line]]:
+def split_kicker(heads: list[Line], lay: Layout) -> tuple[list[Line], list[Line]]:
     """(kicker lines, lines that are not a kicker) among the headline lines before the title.
 
     A kicker (引题) is one short line printed above the headline.  Several lines there,
     or one longer than any headline, are text that happens to look like headings (a
     page of 50,000 short lines separated by blank lines is one run): they belong to
     the story's body, not to a kicker that would swallow the page."""
-    if len(heads) == 1 and len(heads[0].text) <= layout().max_headline_chars:
+    if len(heads) == 1 and len(heads[0].text) <= lay.max_headline_chars:
         return heads, []
     return [], heads
 
@@ -300,7 +286,8 @@ def split_kicker(heads: list[Line]) -> tuple[list[Line], list[Line]]:
 class _Segmenter:
     """The single pass over a page's classified lines."""
 
-    def __init__(self, page: SourcePage, lines: list[Line]):
+    def __init__(self, page: SourcePage, lines: list[Line], lay: Layout):
+        self.lay = lay
         self.page = page
         self.lines = lines
         self.result = PageLayout(source=page.name)
@@ -360,7 +347,7 @@ class _Segmenter:
             if inline_sub:
                 subtitle = (inline_sub.lstrip("—-").strip() + " " + subtitle).strip()
                 dashes.append((heads[-1].no, inline_sub[: len(inline_sub) - len(inline_sub.lstrip("—-"))]))
-            kicker_lines, not_kicker = split_kicker(heads[:-1])
+            kicker_lines, not_kicker = split_kicker(heads[:-1], self.lay)
             kicker_parts = [p.text for p in kicker_lines]
             heads = kicker_lines + heads[-1:]
         level = min((p.level for p in heads if p.level), default=0)
@@ -419,7 +406,7 @@ class _Segmenter:
     def _promote_headline(self, line: Line) -> None:
         """Start a story at a lead-in, taking the line printed just before it as headline."""
         prev = self.current.body[-1] if self.current is not None and self.current.body else None
-        if prev is not None and not prev.heading and not ends_sentence(prev.text) and len(prev.text) <= 2 * layout().max_headline_chars:
+        if prev is not None and not prev.heading and not ends_sentence(prev.text) and len(prev.text) <= 2 * self.lay.max_headline_chars:
             emptied = self.current
             emptied.body.pop()  # type: ignore[union-attr]
             holds = (emptied.title, emptied.kicker, emptied.subtitle, emptied.body, emptied.summary, emptied.captions,
@@ -591,7 +578,7 @@ class _Segmenter:
         if not self._lone_plain_heading(parts) or not self._previous_finished():
             return False
         text = parts[0].text.rstrip(CLOSERS)
-        clause = _rule_words()["clause_chars"]
+        clause = self.lay.clause_chars
         if len(text) < 6 or " " in parts[0].text or not any(c in clause for c in text[1:-1]):
             return False
         if j >= len(self.lines) or self.lines[j].kind != "body":
@@ -779,11 +766,12 @@ class _Segmenter:
         art.body.append(Paragraph(text=text, line=line.no))
 
 
-def segment(page: SourcePage) -> PageLayout:
+def segment(page: SourcePage, lay: Layout | None = None) -> PageLayout:
     """Split one decoded page into articles (uncleaned text, credits resolved)."""
     lines = read_lines(page)
-    classify(lines)
-    result = (seg := _Segmenter(page, lines)).run()
+    lay = lay or default_layout()
+    classify(lines, lay)
+    result = (seg := _Segmenter(page, lines, lay)).run()
     for n, art in enumerate(result.articles):
         art.index = n
     # pictures without their own credit are by the page's photographer, else by

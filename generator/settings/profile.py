@@ -7,7 +7,7 @@ roles, date vocabulary, topics, organisations and extra places.  The rules live 
 code; the words they look for live in the profile, so an editor can extend them — or
 archive another paper — without touching Python.
 
-Every file is checked when the profile is loaded (``use_profile``, once per build,
+Every file is checked when the profile is loaded (``load_profile``, once per build,
 before any page is read) against a pydantic model with ``extra="forbid"`` and strict
 types, then cross-checked (a ``parent`` must name a place).  A mistake is one
 :class:`SettingsError` line, ``file:line: what is wrong`` (exit status 2), with a
@@ -16,10 +16,10 @@ near-miss suggestion for a misspelt key.
 ``generator/data/`` keeps the generator's own wording (rule names, encodings, the
 editor's notes at damage): it is keyed by ids in the code, the same for every paper.
 
-Module state: the active profile and the caches built from it (``layout()``, the
-entity index, …).  ``use_profile`` clears those caches whenever the profile it loads
-differs from the active one, so two builds with different profiles in one process
-each see their own data.
+No module state: a build loads its profile into its own ``BuildContext``
+(``generator/context.py``) and passes it down, so two builds with different
+profiles in one process each see their own data.  ``default_profile()`` is the
+锦州 profile for callers outside a build (tests, tools).
 """
 
 from __future__ import annotations
@@ -27,12 +27,11 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-import sys
 import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
@@ -98,6 +97,7 @@ class LayoutFile(_Strict):
     source_credits: Optional[SourceCredits] = None
     clause_chars: Optional[str] = None
     short_headline_finals: Optional[str] = None
+    byline_marks: Optional[str] = None  # □本报记者 X: marks some papers print before a byline
 
 
 YearSpan = Annotated[list[int], Field(min_length=2, max_length=2)]
@@ -121,7 +121,6 @@ class DatesFile(_Strict):
     period_phrases: dict[Text, MonthDay]
     relative_years: dict[Text, int]
     noted_phrases: dict[Text, str]
-    evidence_kinds: dict[Text, Text]
     future_markers: list[Text]
     # year contrasts, plans and zodiac years (README: Dates); optional, defaults in code
     contrast_words: Optional[list[Text]] = None
@@ -396,9 +395,14 @@ class Profile:
     data: dict[str, Any]  # file name → its data as read (checked), e.g. data["layout.yaml"]["roles"]
     gazetteer: list[dict[str, Any]]
 
-    def same_as(self, other: "Profile | None") -> bool:
-        return (other is not None and other.path == self.path and other.newspaper == self.newspaper
-                and other.data == self.data and other.gazetteer == self.gazetteer)
+    @functools.cached_property
+    def layout(self) -> "Layout":
+        return Layout.from_data(self.data["layout.yaml"])
+
+    @property
+    def root_place(self) -> str:
+        """The place the archive is about (``root_place`` in newspaper.yaml): 锦州市."""
+        return self.newspaper.root_place
 
 
 _WHAT = {
@@ -488,65 +492,44 @@ def _check_places_extra(checked: _Checked, rows: list[dict], root: str) -> None:
         resolve(full, ("aliases", full))
 
 
-# ---------------------------------------------------------------------------
-# the active profile and the caches built from it
-# ---------------------------------------------------------------------------
-_active: Profile | None = None
-_caches: list[Callable[[], None]] = []  # cache_clear of every function whose result depends on the profile
+class RulesFile(RootModel[dict[Text, Text]]):
+    """rules.yaml: cleaning-log rule id → its Chinese name."""
 
 
-def profile_cache(fn: Callable) -> Callable:
-    """``functools.cache``, cleared when another profile becomes active."""
-    cached = functools.cache(fn)
-    _caches.append(cached.cache_clear)
-    return cached
+class Note(_Strict):
+    at: Literal["end", "after", "before", "headline"]
+    text: Text
 
 
-def on_profile_change(clear: Callable[[], None]) -> None:
-    """Call ``clear`` (a ``cache_clear``) whenever another profile becomes active."""
-    _caches.append(clear)
+class NotesFile(RootModel[dict[Text, Note]]):
+    """notes.yaml: rule id → the editor's note shown at the damage."""
 
 
-def _clear_caches() -> None:
-    for clear in _caches:
-        clear()
-    search = sys.modules.get("generator.search.index")  # the search tokenizer knows the archive's names
-    tokenizer = getattr(search, "_tokenizer", None)
-    if hasattr(tokenizer, "cache_clear"):
-        tokenizer.cache_clear()
+class LabelsFile(_Strict):
+    encodings: dict[Text, Text]
+    evidence_kinds: dict[Text, Text]
 
 
-def use_profile(folder: Path | str | None = None) -> Profile:
-    """Load and check the profile in ``folder`` (the 锦州 profile by default) and make it
-    the active one: called once per build, before any page is read."""
-    global _active
-    loaded = load_profile(folder)
-    if not loaded.same_as(_active):
-        _clear_caches()
-        _active = loaded
-    return _active
+DATA_FILES: dict[str, type[BaseModel]] = {"rules.yaml": RulesFile, "notes.yaml": NotesFile, "labels.yaml": LabelsFile}
 
 
-def profile() -> Profile:
-    """The active profile (the default one until ``use_profile`` says otherwise)."""
-    return _active if _active is not None else use_profile()
-
-
+@functools.cache
 def load_yaml(name: str) -> Any:
-    """A settings file's data: from the active profile, or the generator's own wording
-    in ``generator/data/`` (rules.yaml, labels.yaml, notes.yaml)."""
-    if name in PROFILE_FILES:
-        return profile().data[name]
-    with open(DATA_DIR / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    """The generator's own wording in ``generator/data/`` (rules.yaml, labels.yaml,
+    notes.yaml): the same for every newspaper, so not part of a profile; checked like a
+    profile's files (a mistake is ``file:line: what is wrong``, exit status 2)."""
+    checked, _ = _check_file(DATA_DIR / name, DATA_FILES[name], "the generator's own wording")
+    return checked.data
 
 
 def _longest_first(items) -> tuple[str, ...]:
-    return tuple(sorted(items, key=len, reverse=True))
+    return tuple(sorted(items or (), key=len, reverse=True))
 
 
 @dataclass(frozen=True)
 class Layout:
+    """``layout.yaml`` in the form the segmenting and cleaning rules read it."""
+
     columns: frozenset[str]
     sidebars: frozenset[str]
     summary_markers: tuple[str, ...]
@@ -559,33 +542,46 @@ class Layout:
     caption_gap: int
     reduplications: frozenset[str]
     min_duplicate_chars: int
+    clause_chars: str = ""
+    short_headline_finals: str = ""
+    source_prefixes: tuple[str, ...] = ()
+    source_suffixes: tuple[str, ...] = ()
+    source_around: tuple[tuple[str, str], ...] = ()
+    byline_marks: str = ""
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> "Layout":
+        columns = data["columns"] or {}
+        sources = data.get("source_credits") or {}
+        return cls(
+            columns=frozenset(columns),
+            sidebars=frozenset(k for k, v in columns.items() if (v or {}).get("sidebar")),
+            summary_markers=_longest_first(data["summary_markers"]),
+            leadins=_longest_first(data["leadins"]),
+            roles=_longest_first(data["roles"]),
+            credit_actions={k: frozenset(v) for k, v in data["credit_actions"].items()},
+            fragment_final_chars=frozenset(data["fragment_final_chars"]),
+            max_headline_chars=int(data["max_headline_chars"]),
+            max_caption_chars=int(data["max_caption_chars"]),
+            caption_gap=int(data["caption_gap"]),
+            reduplications=frozenset(data["reduplications"]),
+            min_duplicate_chars=int(data["min_duplicate_chars"]),
+            clause_chars=str(data.get("clause_chars") or ""),
+            short_headline_finals=str(data.get("short_headline_finals") or ""),
+            source_prefixes=_longest_first(sources.get("prefixes")),
+            source_suffixes=_longest_first(sources.get("suffixes")),
+            source_around=tuple(tuple(pair) for pair in sources.get("around") or [] if len(pair) == 2),
+            byline_marks=str(data.get("byline_marks") or ""),
+        )
 
 
-@profile_cache
-def layout() -> Layout:
-    data = load_yaml("layout.yaml")
-    columns = data["columns"] or {}
-    return Layout(
-        columns=frozenset(columns),
-        sidebars=frozenset(k for k, v in columns.items() if (v or {}).get("sidebar")),
-        summary_markers=_longest_first(data["summary_markers"]),
-        leadins=_longest_first(data["leadins"]),
-        roles=_longest_first(data["roles"]),
-        credit_actions={k: frozenset(v) for k, v in data["credit_actions"].items()},
-        fragment_final_chars=frozenset(data["fragment_final_chars"]),
-        max_headline_chars=int(data["max_headline_chars"]),
-        max_caption_chars=int(data["max_caption_chars"]),
-        caption_gap=int(data["caption_gap"]),
-        reduplications=frozenset(data["reduplications"]),
-        min_duplicate_chars=int(data["min_duplicate_chars"]),
-    )
+@functools.cache
+def default_profile() -> Profile:
+    """The 锦州 profile, loaded once: what callers outside a build (tests, tools, the
+    functions' ``lay=None`` default) read.  A build never uses it implicitly: it loads
+    its own profile into its ``BuildContext``."""
+    return load_profile(DEFAULT_PROFILE)
 
 
-def newspaper() -> Newspaper:
-    """The active profile's ``newspaper.yaml``."""
-    return profile().newspaper
-
-
-def root_place() -> str:
-    """The place the archive is about (``root_place`` in newspaper.yaml): 锦州市."""
-    return profile().newspaper.root_place
+def default_layout() -> Layout:
+    return default_profile().layout
