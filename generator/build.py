@@ -275,7 +275,7 @@ def gather(seeds: Path, ctx: BuildContext, progress: Progress = _silent, cache: 
     if cache:
         digest = hashlib.sha256(cache.version.encode())
         for part in (keys, [repr(p) for p in read.problems], [repr(p) for p in problems[len(read.problems):]], notes):
-            digest.update(json.dumps(part, ensure_ascii=False).encode("utf-8", "surrogateescape"))
+            digest.update(json.dumps(part).encode())
         archive.tree_key = digest.hexdigest()
         cache.keep(keys)
         cache.report()
@@ -463,8 +463,7 @@ class _Docs:
     previous_key: str  # the key of the tree in docs_src/ before this build
 
 
-def _docs_tree(seeds: Path, docs: Path, ctx: BuildContext, progress: Progress, notice: Notice, clean: bool,
-               started: float) -> _Docs:
+def _docs_tree(seeds: Path, docs: Path, ctx: BuildContext, progress: Progress, clean: bool, started: float) -> _Docs:
     """Gather the pages (through the page cache), then render and stage the docs tree
     unless the tree in place was made from the very same input."""
     if not seeds.is_dir():
@@ -491,7 +490,7 @@ def generate(seeds: Path, docs: Path, progress: Progress = _silent, notice: Noti
     started = time.perf_counter()
     ctx = BuildContext.load(profile)  # every settings file is checked before anything is read or touched
     with _outputs(seeds, {"docs": docs}, None, notice):
-        tree = _docs_tree(seeds, docs, ctx, progress, notice, clean, started)
+        tree = _docs_tree(seeds, docs, ctx, progress, clean, started)
         if tree.staged:
             try:
                 commit([tree.staged], notice)
@@ -514,7 +513,7 @@ def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Prog
     started = time.perf_counter()
     ctx = BuildContext.load(profile)  # every settings file is checked before anything is read or touched
     with _outputs(seeds, {"docs": docs, "site": site}, config_file, notice):
-        tree = _docs_tree(seeds, docs, ctx, progress, notice, clean, started)
+        tree = _docs_tree(seeds, docs, ctx, progress, clean, started)
         archive = tree.report.archive
         site = site.resolve()
         staged = [tree.staged] if tree.staged else []

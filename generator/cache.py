@@ -50,7 +50,7 @@ def cache_folder(docs: Path) -> Path:
 
 def _hash_files(digest: Any, root: Path, skip: Callable[[Path], bool] = lambda p: False) -> None:
     for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts and not skip(p)):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogatepass") + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
 
@@ -96,8 +96,8 @@ class PageCache:
     def key(self, name: str, raw: bytes, override: Any) -> str:
         """The page's key: the version, its name, its bytes and its ``pages.yaml`` entry."""
         digest = hashlib.sha256(self.version.encode())
-        digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(repr(override).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(name.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(repr(override).encode("utf-8", "surrogatepass") + b"\0")
         digest.update(raw)
         return digest.hexdigest()
 

@@ -72,6 +72,8 @@ def _summary(report: GenerateReport) -> None:
           + ", ".join(f"{k} {v}" for k, v in kept.items() if v)
           + "; removed (logged with reason): " + (", ".join(f"{k} {v}" for k, v in sorted(removed.items())) or "none"))
     cached = f"; pages: {archive.from_cache} from the page cache, {len(archive.pages) - archive.from_cache} processed"
+    if report.docs_unchanged:
+        cached += " (same input as the tree in place: nothing rendered)"
     print(f"docs: {len(report.written)} file(s) written, {report.unchanged} unchanged, "
           f"{len(report.deleted)} removed; generated in {report.seconds:.2f}s{cached}")
 
