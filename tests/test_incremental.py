@@ -274,3 +274,15 @@ def test_nav_front_matter_is_part_of_the_fingerprint(tmp_path: Path) -> None:
     with_theme = fp(MINI["index.md"])
     (tmp_path / "theme" / "main.html").write_text("{% extends 'base.html' %}\n", encoding="utf-8")
     assert fp(MINI["index.md"]) != with_theme  # the theme folder's files
+
+
+def test_a_write_through_a_shared_link_stops_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard behind the guard: if MkDocs ever wrote a file in place (here: the
+    removal before each write is switched off), the build stops before any swap."""
+    import generator.output.mkdocs as mk
+    from generator.errors import BuildError
+
+    first, _ = _mini_build(tmp_path, MINI, None)
+    monkeypatch.setattr(mk, "_unlink", lambda path: None)
+    with pytest.raises(BuildError, match="shared with the previous site"):
+        _mini_build(tmp_path, {**MINI, "a.md": "# 文章\n\n改过的正文。\n"}, first)

@@ -15,7 +15,8 @@ and equal, byte for byte, to a full build (tested):
   the file it is about to write, the outputs of every changed docs file and the files
   MkDocs always rewrites (``404.html``, ``sitemap.xml(.gz)``, the last written with a
   plain ``open``) are removed before the run, and after it every file still shared
-  with the previous site is checked to have kept its mtime (else the build stops).
+  with the previous site is checked to have kept its mtime and size (else the build
+  stops before the swap).
 * **Pages that depend on other pages are rebuilt.**  A page's HTML depends on other
   pages only through (1) the navigation — the nav in ``mkdocs.yml`` (part of the
   configuration) and the front matter of the nav pages, which Material reads for
@@ -342,14 +343,15 @@ def _patched(dirty: bool, record: dict[str, Any], drop: tuple[str, ...]) -> Iter
          mkpages._RelativePathTreeprocessor.path_to_url) = saved
 
 
-def _probe_time(folder: Path) -> int:
-    """The filesystem's clock now (a file's mtime), to compare mtimes with."""
-    probe = folder / ".jinzhou-probe"
-    probe.write_bytes(b"")
-    try:
-        return probe.stat().st_mtime_ns
-    finally:
-        probe.unlink()
+def _snapshot(site: Path) -> dict[str, tuple[int, int, int]]:
+    """inode, mtime and size of every file of ``site``."""
+    out = {}
+    for root, _dirs, names in os.walk(site):
+        for name in names:
+            path = os.path.join(root, name)
+            st = os.lstat(path)
+            out[os.path.relpath(path, site)] = (st.st_ino, st.st_mtime_ns, st.st_size)
+    return out
 
 
 def _prune(site: Path, expected: set[str], keep: set[str]) -> int:
@@ -367,15 +369,18 @@ def _prune(site: Path, expected: set[str], keep: set[str]) -> int:
     return removed
 
 
-def _shared_and_modified(site: Path, since: int) -> list[str]:
-    """Files of ``site`` that share their inode with another tree and were written
-    since ``since``: MkDocs wrote through a hard link into the previous site."""
+def _written_in_place(site: Path, before: dict[str, tuple[int, int, int]]) -> list[str]:
+    """Files of ``site`` that are still the inode they were before the run (so also a
+    file of the previous site) but with another mtime or size: MkDocs wrote into them
+    in place, through the hard link, into the previous site."""
     bad = []
-    for root, _dirs, names in os.walk(site):
-        for name in names:
-            st = os.lstat(os.path.join(root, name))
-            if st.st_nlink > 1 and st.st_mtime_ns >= since:
-                bad.append(os.path.relpath(os.path.join(root, name), site))
+    for rel, (ino, mtime, size) in before.items():
+        try:
+            st = os.lstat(site / rel)
+        except FileNotFoundError:
+            continue
+        if st.st_ino == ino and (st.st_mtime_ns != mtime or st.st_size != size):
+            bad.append(rel)
     return sorted(bad)
 
 
@@ -401,7 +406,7 @@ def run_mkdocs(cfg: Any, epoch: str, changes: Changes | None = None, keep: Itera
         for name in cfg["theme"].static_templates:  # always rewritten; sitemap.xml.gz with a plain open()
             _unlink(site / name)
             _unlink(site / f"{name}.gz")
-    since = _probe_time(site)
+    before = _snapshot(site) if dirty else {}
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = saved or epoch
     try:
@@ -416,7 +421,7 @@ def run_mkdocs(cfg: Any, epoch: str, changes: Changes | None = None, keep: Itera
     files = record["files"]
     removed = 0
     if dirty:
-        shared = _shared_and_modified(site, since)
+        shared = _written_in_place(site, before)
         if shared:
             raise BuildError(f"the incremental MkDocs build wrote into {len(shared)} file(s) shared with the previous "
                              f"site (first: {shared[0]}); build again with --clean — this is a bug, please report it")
