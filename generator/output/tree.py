@@ -159,11 +159,13 @@ def new_staging(target: Path) -> Path:
     return staging
 
 
-def stage_tree(files: dict[str, bytes], target: Path) -> StagedTree:
+def stage_tree(files: dict[str, bytes], target: Path, hidden: dict[str, bytes] | None = None) -> StagedTree:
     """Write ``files`` as a complete tree beside ``target``.  A file identical to the
     old tree's is hard-linked from it (same bytes, same mtime, no copy), so ``mkdocs
-    serve`` and rsync see only what changed."""
+    serve`` and rsync see only what changed.  ``hidden``: the generator's own files
+    (like the marker), written but not counted."""
     target = target.resolve()
+    hidden = hidden or {}
     staged = StagedTree(target, new_staging(target))
     old_root = target if target.is_dir() else None
     try:
@@ -181,14 +183,33 @@ def stage_tree(files: dict[str, bytes], target: Path) -> StagedTree:
             if not (same and _link(old, dest)):
                 dest.write_bytes(data)
         (staged.staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        for name, data in hidden.items():
+            (staged.staging / name).write_bytes(data)
         if old_root:
             staged.deleted = sorted(
-                p.relative_to(old_root).as_posix() for p in old_root.rglob("*")
-                if p.is_file() and p.name != MARKER and p.relative_to(old_root).as_posix() not in files)
+                rel for rel in (p.relative_to(old_root).as_posix() for p in old_root.rglob("*") if p.is_file())
+                if rel != MARKER and rel not in hidden and rel not in files)
     except BaseException:
         shutil.rmtree(staged.staging, ignore_errors=True)
         raise
     return staged
+
+
+def link_tree(source: Path, dest: Path, skip: set[str]) -> None:
+    """Fill the empty folder ``dest`` with hard links to every file of ``source`` (same
+    inodes, so same bytes and mtimes; nothing copied), except the top-level names in
+    ``skip``.  Whoever writes into ``dest`` must replace a file, never write into it:
+    the file is also ``source``'s (``output.mkdocs`` makes sure of that)."""
+    for root, dirs, names in os.walk(source):
+        rel = os.path.relpath(root, source)
+        out = dest if rel == "." else dest / rel
+        if rel != ".":
+            out.mkdir()
+        for name in names:
+            if rel == "." and name in skip:
+                continue
+            os.link(os.path.join(root, name), out / name, follow_symlinks=False)
+        dirs[:] = [d for d in dirs if not (rel == "." and d in skip) and not os.path.islink(os.path.join(root, d))]
 
 
 def _link(source: Path, dest: Path) -> bool:
