@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import os
 import re
 import resource
@@ -116,6 +117,29 @@ def measure_incremental(seeds: Path, work: Path, full_wall: float, full_cpu: flo
     return row
 
 
+def page_rows(site: Path, articles: int) -> dict[str, str]:
+    """Issue 15's rows: the site's bytes per article all-in, the largest page of any kind
+    and the largest file, the per-year catalogue files, an article page's chrome."""
+    from page_bytes import breakdown
+
+    files = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*") if p.is_file()]
+    pages = [f for f in files if f[1].endswith(".html")]
+    size, path = max(pages)
+    biggest, big_path = max(files)
+    index = json.loads((site / "data" / "articles.json").read_text("utf-8"))
+    years = [(e["bytes"], str(e["year"] or "undated")) for e in index.get("files", [])] if isinstance(index, dict) else []
+    articles_html = sorted((site / "articles").rglob("*.html"))[:: max(1, articles // 200)]  # a sample of 200
+    chrome = [b["total"] - b.get("content", 0) for b in (breakdown(p.read_text("utf-8")) for p in articles_html)]
+    return {
+        "site KB per article (all-in)": f"{sum(s for s, _ in files) / articles / 1e3:.1f}",
+        "largest page KB (path)": f"{size / 1e3:.1f} ({path})",
+        "largest file MB (path)": f"{biggest / 1e6:.1f} ({big_path})",
+        "catalogue per year MB: largest (year) / all": (f"{max(years)[0] / 1e6:.2f} ({max(years)[1]}) / "
+                                                         f"{sum(b for b, _ in years) / 1e6:.1f}") if years else "one file",
+        "article page chrome KB (median)": f"{statistics.median(chrome) / 1e3:.1f}",
+    }
+
+
 def measure(label: str, seeds: Path, work: Path, search: bool = True) -> dict[str, str]:
     py = sys.executable
     gen_s, _, out = _run([py, "-m", "generator", "generate", "--seeds", str(seeds), "--docs", str(work / "docs_src"), "-q"])
@@ -147,6 +171,7 @@ def measure(label: str, seeds: Path, work: Path, search: bool = True) -> dict[st
         "peak MB": f"{peak:.0f}",
         "search files a new page changes": new_page_changes(seeds, work),
     }
+    row.update(page_rows(site, articles))
     if search and Path(CHROMIUM).exists():
         row.update(measure_search(site))
         if pagefind_bench.PAGEFIND.exists():  # side by side: "ours / Pagefind"

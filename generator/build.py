@@ -40,15 +40,14 @@ from .output.tree import (
     recover,
     stage_tree,
 )
+from .pages.catalogue import catalogue_files
 from .pages.columns import column_pages
 from .pages.entity_pages import entity_pages
 from .pages.issues import Edition, issue_pages
 from .pages.metadata import (
     article_path,
     assign_slugs,
-    catalogue_record,
     raw_path,
-    raw_view_path,
     source_path,
 )
 from .pages.pagenames import name_pages
@@ -56,9 +55,8 @@ from .pages.render import (
     page_log_counts,
     render_article,
     render_home,
-    render_raw_view,
     render_source,
-    render_sources_index,
+    sources_index_pages,
 )
 from .pages.timeline import neighbours, timeline_pages
 from .reading.pages import read_pages
@@ -384,13 +382,12 @@ def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
             "counts": page_log_counts(arts, res.layout.furniture if res.layout else []),
         }
         sources.append(info)
-        put(source_path(page.name), render_source(info, arts, res.layout.furniture if res.layout else [], res.failed))
+        put(source_path(page.name), render_source(info, arts, res.layout.furniture if res.layout else [], res.failed, page.text))
         files[raw_path(page.name)] = page.raw
-        put(raw_view_path(page.name), render_raw_view(info, page.text))
-    put("sources/index.md", render_sources_index(sources, [p.page_text() for p in archive.problems]))
+    for path, text in sources_index_pages(sources, [p.page_text() for p in archive.problems]).items():
+        put(path, text)
     put("index.md", render_home(ctx.newspaper.site_title, articles, len(archive.pages)))
-    catalogue = [catalogue_record(a, names[a.source]) for a in articles]
-    put("data/articles.json", json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")
+    files.update(catalogue_files(articles, names))
     if ASSETS_DIR.is_dir():
         for asset in sorted(ASSETS_DIR.iterdir()):
             if asset.is_file():

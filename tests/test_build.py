@@ -1,6 +1,5 @@
 """End to end: the generator on real folders, and a real MkDocs build in a temp dir."""
 
-import json
 import shutil
 import subprocess
 import sys
@@ -9,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import generate
+from generator.pages.catalogue import read_catalogue
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "seeds"
@@ -34,7 +34,7 @@ def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def test_catalogue_has_one_record_per_article(tmp_path: Path) -> None:
     docs = tmp_path / "docs_src"
     report = generate(_seeds(tmp_path), docs)
-    records = json.loads((docs / "data" / "articles.json").read_text("utf-8"))
+    records = read_catalogue(docs)
     assert len(records) == len(report.archive.articles) == 28
     fields = {"id", "url", "title", "kicker", "subtitle", "column", "authors", "photographers", "date",
               "date_inferred", "source", "summary", "captions", "places", "topics", "organizations", "body"}
@@ -99,7 +99,7 @@ def test_real_mkdocs_build(tmp_path: Path) -> None:
     result = _cli("build", "--seeds", str(seeds), "--docs", str(tmp_path / "docs_src"), "--site", str(site),
                   "--config", str(ROOT / "mkdocs.yml"), "-q")
     assert result.returncode == 0, result.stderr
-    records = json.loads((site / "data" / "articles.json").read_text("utf-8"))
+    records = read_catalogue(site)
     assert len(records) == 29
     for rec in records:
         assert (site / rec["url"]).is_file()

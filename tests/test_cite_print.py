@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import json
 import os
 import re
 import shutil
@@ -20,12 +19,13 @@ import pytest
 from conftest import ROOT
 
 from generator.model import Article
+from generator.pages.catalogue import read_catalogue
 from generator.pages.citation import gbt7714, page_of
 from generator.pages.pagenames import PageName
 
 
 def _records(site: Path) -> list[dict]:
-    return json.loads((site / "data" / "articles.json").read_text("utf-8"))
+    return read_catalogue(site)
 
 
 def test_reference_follows_gbt_7714() -> None:

@@ -4,13 +4,14 @@ articles.json for editors."""
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from pathlib import Path
 
+from generator.pages.catalogue import read_catalogue
+
 
 def test_text_cut_mid_sentence_is_marked_where_it_stops(seed_site: Path, page) -> None:
-    records = json.loads((seed_site / "data" / "articles.json").read_text("utf-8"))
+    records = read_catalogue(seed_site)
     cut = [(r, e) for r in records for e in r["log"] if e["rule"] == "cut-mid-sentence"]
     assert cut, "the seeds have stories cut off mid-sentence"
     for rec, entry in cut:
@@ -30,7 +31,7 @@ def test_every_flag_with_a_note_shows_it(seed_site: Path) -> None:
     import yaml
 
     notes = yaml.safe_load((Path(__file__).parent.parent / "generator" / "data" / "notes.yaml").read_text("utf-8"))
-    records = json.loads((seed_site / "data" / "articles.json").read_text("utf-8"))
+    records = read_catalogue(seed_site)
     shown = 0
     for rec in records:
         html = (seed_site / rec["url"]).read_text("utf-8")
@@ -42,7 +43,7 @@ def test_every_flag_with_a_note_shows_it(seed_site: Path) -> None:
 
 
 def test_rule_ids_are_in_the_catalogue_not_on_pages(seed_site: Path) -> None:
-    records = json.loads((seed_site / "data" / "articles.json").read_text("utf-8"))
+    records = read_catalogue(seed_site)
     rules = {e["rule"] for r in records for e in r["log"]}
     assert {"column-break", "cut-mid-sentence", "punctuation"} <= rules
     for rec in records:

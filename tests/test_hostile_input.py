@@ -4,7 +4,6 @@ must finish, say what it did in words, and publish nothing it should not."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 from conftest import ROOT
 
 from generator.dates.infer import load_overrides
+from generator.pages.catalogue import read_catalogue
 
 GOOD = "测试新闻标题\n\n本报讯 记者王明报道 2024年3月5日,测试区举办了活动。\n\n活动吸引了众多市民参加。\n"
 
@@ -47,11 +47,11 @@ def _generate(seeds: Path, timeout: float = 120) -> tuple[str, Path]:
 
 
 def _titles(docs: Path) -> list[str]:
-    return [r["title"] for r in json.loads((docs / "data" / "articles.json").read_text("utf-8"))]
+    return [r["title"] for r in read_catalogue(docs)]
 
 
 def _sources(docs: Path) -> list[str]:
-    return [r["source"] for r in json.loads((docs / "data" / "articles.json").read_text("utf-8"))]
+    return [r["source"] for r in read_catalogue(docs)]
 
 
 # --- 1. nothing but regular files inside seeds/ is read -------------------------------------

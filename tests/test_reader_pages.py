@@ -6,7 +6,6 @@ settings file newspaper.yaml and its one-line errors."""
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import shutil
@@ -19,6 +18,7 @@ import pytest
 from conftest import ROOT, build_site
 from pages import MARKDOWN, PLAIN
 
+from generator.pages.catalogue import read_catalogue
 from generator.settings.profile import default_profile
 
 UNDATED = "春天的公园\n\n本报讯 记者王明报道 公园里游人如织，花开正艳，孩子们在草地上放风筝。\n"
@@ -81,7 +81,7 @@ def _links(fragment: str) -> list[tuple[str, str]]:
 
 
 def _records(site: Path) -> list[dict]:
-    return json.loads((site / "data" / "articles.json").read_text("utf-8"))
+    return read_catalogue(site)
 
 
 def _source_url(site: Path, name: str) -> str:
@@ -270,7 +270,7 @@ def test_column_slug_is_ascii_and_depends_on_the_name_only() -> None:
     assert column_path("图说").startswith("columns/tu-shuo-")
 
 
-def test_big_column_is_split_by_year() -> None:
+def test_big_column_is_paginated_from_its_oldest_article() -> None:
     import datetime as dt
 
     from generator.model import Article
@@ -278,16 +278,22 @@ def test_big_column_is_split_by_year() -> None:
     from generator.pages.pagenames import name_pages
 
     arts = [Article(source=f"{i}.txt", index=0, line=1, title=f"题{i}", column="图说", slug=f"t{i}",
-                    date=dt.date(2020 + i % 3, 1 + i % 12, 1) if i < 9 else None) for i in range(10)]
+                    date=dt.date(2020, 1, 1) + dt.timedelta(days=i) if i < 9 else None) for i in range(10)]
     names = name_pages((a.source, "", "", a.date, True) for a in arts)
-    pages = column_pages(arts, names, per_year_above=4)
+    pages = column_pages(arts, names, per_page=4)
     base = column_path("图说")[:-3]
-    assert sorted(p for p in pages if p.startswith(base + "/")) == [f"{base}/{y}.md" for y in (2020, 2021, 2022, "undated")]
-    main = pages[base + ".md"]
-    assert "共 10 篇文章" in main and main.index("2022年（3 篇）") < main.index("2020年（3 篇）") < main.index("日期不详（1 篇）")
-    year = pages[f"{base}/2021.md"]
-    assert [int(m) for m in re.findall(r"- 2021年(\d+)月", year)] == [8, 5, 2]  # newest first
-    assert column_pages(arts, names, per_year_above=10).keys() == {"columns/index.md", base + ".md"}
+    assert sorted(p for p in pages if p.startswith(base + "/")) == [f"{base}/1.md", f"{base}/2.md"]
+    main = pages[base + ".md"]  # the newest two: the oldest eight fill pages 1 and 2
+    assert "共 10 篇" in main and re.findall(r"\[(题\d)\]", main) == ["题8", "题7"]
+    assert f"[2]({base.rsplit('/', 1)[1]}/2.md" in main and "全部页" in main
+    oldest = pages[f"{base}/1.md"]  # the undated article, then the oldest dated ones, newest first
+    assert re.findall(r"\[(题\d)\]", oldest) == ["题2", "题1", "题0", "题9"]
+    assert "第 1—4 篇" in oldest and "共 10" not in oldest  # nothing that changes as the column grows
+    # a new article changes the column's first page only (and the count on the index of columns)
+    grown = arts + [Article(source="n.txt", index=0, line=1, title="新", column="图说", slug="n", date=dt.date(2021, 1, 1))]
+    more = column_pages(grown, name_pages((a.source, "", "", a.date, True) for a in grown), per_page=4)
+    assert {p for p in pages if pages[p] != more.get(p)} == {base + ".md", "columns/index.md"}
+    assert column_pages(arts, names, per_page=10).keys() == {"columns/index.md", base + ".md"}
 
 
 def test_page_names_defaults_duplicates_and_reference() -> None:
@@ -320,7 +326,7 @@ def test_hostile_names_render_literally() -> None:
     from generator.pages.columns import column_pages
     from generator.pages.issues import Edition, issue_pages
     from generator.pages.pagenames import name_pages
-    from generator.pages.render import render_source, render_sources_index
+    from generator.pages.render import render_source, sources_index_pages
 
     evil = '<script>alert(1)</script> *x* [l](javascript:1) | "q" {: #id }'
     day = dt.date(2024, 3, 5)
@@ -331,7 +337,7 @@ def test_hostile_names_render_literally() -> None:
             "date": day, "date_inferred": False, "confidence": 1.0, "evidence": [], "reasoning": "", "n_articles": 1,
             "counts": {k: 0 for k in ("joined", "normalised", "removed", "moved", "flagged")}}
     pages["sources/e.md"] = render_source(info, arts, [])
-    pages["sources/index.md"] = render_sources_index([info], [])
+    pages.update(sources_index_pages([info], []))
     for path, text in pages.items():
         body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
         out = markdown.markdown(body, extensions=["attr_list", "tables"])

@@ -17,6 +17,7 @@ import yaml
 from conftest import ROOT, build_site
 
 from generator.cleaning.clean import normalise_punctuation
+from generator.pages.catalogue import read_catalogue
 
 GOOD = "测试新闻标题\n\n本报讯 记者王明报道 2024年3月5日,测试区举办了活动。\n\n活动吸引了众多市民参加。\n"
 
@@ -69,7 +70,7 @@ def test_bad_input_is_reported_and_the_rest_builds(bad_build) -> None:
         assert expected in out, expected
     assert "7 page(s)" in out  # 10 files, 3 refused
     assert (work / "seeds" / "f_huge.txt").stat().st_size > 10_000_000
-    records = __import__("json").loads((work / "site" / "data" / "articles.json").read_text("utf-8"))
+    records = read_catalogue(work / "site")
     titles = [r["title"] for r in records]
     assert "国标编码标题" in titles and "带签名标题" in titles and titles.count("测试新闻标题") == 2
     assert next(r for r in records if r["title"] == "国标编码标题")["date"] == "2024-03-06"
@@ -80,7 +81,7 @@ def test_bad_input_is_reported_and_the_rest_builds(bad_build) -> None:
 
 def test_same_title_same_day_get_distinct_stable_urls(bad_build) -> None:
     _, work = bad_build
-    records = __import__("json").loads((work / "site" / "data" / "articles.json").read_text("utf-8"))
+    records = read_catalogue(work / "site")
     same = [r["url"] for r in records if r["title"] == "测试新闻标题"]
     assert len(same) == 2 and len(set(same)) == 2
     assert all(r["date"] == "2024-03-06" for r in records if r["title"] == "测试新闻标题")

@@ -4,7 +4,6 @@ Chromium over HTTP and file://, driven with the mouse and the keyboard."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
@@ -13,9 +12,11 @@ import pytest
 from test_search_reader import _article_texts
 from test_site_browser import _bases, _outside
 
+from generator.pages.catalogue import read_catalogue
+
 
 def _records(site: Path) -> list[dict]:
-    return json.loads((site / "data" / "articles.json").read_text("utf-8"))
+    return read_catalogue(site)
 
 
 def _status(page) -> int:

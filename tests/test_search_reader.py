@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from test_site_browser import _bases
 
+from generator.pages.catalogue import read_catalogue
+
 IDLE = "键入以开始搜索"
 
 
@@ -41,7 +43,7 @@ def _query(page, q: str) -> dict:
 def _article_texts(site: Path) -> list[str]:
     """Everything of each article that search reads, from data/articles.json, normalised."""
     out = []
-    for r in json.loads((site / "data" / "articles.json").read_text("utf-8")):
+    for r in read_catalogue(site):
         parts = [r["kicker"], r["title"], r["subtitle"], r["column"], *r["topics"], r["summary"], r["body"],
                  *(c["text"] for c in r["captions"]),
                  *((r["sidebar"] or {}).get(k, "") for k in ("title", "text")), *r["authors"], *r["photographers"],

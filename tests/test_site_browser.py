@@ -3,12 +3,12 @@ request leaving the site folder, readable CJK pages, and no script from content.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import urlparse
 
 from conftest import ROOT, build_site
 
+from generator.pages.catalogue import read_catalogue
 from generator.settings.profile import default_profile
 
 
@@ -25,7 +25,7 @@ def _bases(site: Path, http_server) -> list[str]:
 
 
 def test_home_and_article_render_without_outside_requests(seed_site: Path, http_server, page) -> None:
-    records = json.loads((seed_site / "data" / "articles.json").read_text("utf-8"))
+    records = read_catalogue(seed_site)
     lead = next(r for r in records if r["title"] == "千帆竞发争上游")
     paper = default_profile().newspaper  # the 锦州 profile's newspaper.yaml names the seed pages
     for base in _bases(seed_site, http_server):
@@ -86,7 +86,7 @@ def test_content_never_runs_script(tmp_path: Path, http_server, page) -> None:
         "<svg onload=alert(4)>图片说明。\n",
         encoding="utf-8")
     site = build_site(seeds, tmp_path)
-    record = json.loads((site / "data" / "articles.json").read_text("utf-8"))[0]
+    record = read_catalogue(site)[0]
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     for base in _bases(site, http_server):

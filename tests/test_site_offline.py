@@ -6,6 +6,7 @@ Chromium over HTTP and file://) are in test_site_browser.py."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from html.parser import HTMLParser
@@ -131,7 +132,10 @@ def test_search_shim_is_the_local_copy(seed_site: Path) -> None:
     assert (seed_site / "assets" / "iframe-worker-shim.js").is_file()
     assert (seed_site / "search" / "search_index.js").is_file()  # Material's file:// highlighter config
     assert (seed_site / "assets" / "javascripts" / "archive-search.js").is_file()
-    assert 'config.search = "assets/javascripts/archive-search.js"' in html  # the worker Material starts
+    assert '<script src="assets/javascripts/archive-head.js"></script>' in html  # Material's config, shared
+    head = (seed_site / "assets" / "javascripts" / "archive-head.js").read_text("utf-8")
+    assert 'search: new URL("assets/javascripts/archive-search.js", root).href' in head  # the worker Material starts
+    assert '"search.result.none": ' + json.dumps("没有找到符合条件的结果") in head and "{{" not in head  # rendered, Chinese
     assert not (seed_site / "assets" / "javascripts" / "lunr").exists()  # Material's search is not shipped
     assert not (seed_site / "assets" / "javascripts" / "workers").exists()
 

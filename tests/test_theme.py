@@ -5,17 +5,18 @@ theme speaks, over HTTP and from file://."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+
+from generator.pages.catalogue import read_catalogue
 
 CONTRAST_JS = (Path(__file__).parent / "js" / "contrast.js").read_text(encoding="utf-8")
 
 
 def _page_kinds(site: Path) -> list[str]:
     """One page of every kind the site has."""
-    records = json.loads((site / "data" / "articles.json").read_text("utf-8"))
+    records = read_catalogue(site)
     longest = max(records, key=lambda r: len(r["body"]))
     pages = ["index.html", longest["url"], "timeline/index.html", "sources/index.html", "404.html"]
     for folder in ("sources", "places", "topics", "organizations", "people", "columns", "issues"):

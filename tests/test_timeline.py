@@ -32,7 +32,7 @@ ARTS = [
 
 
 def _links(markdown: str) -> list[str]:
-    return re.findall(r"\]\(([^)]+)\)", markdown)
+    return re.findall(r"\]\(([^)\s]+)(?: \"[^\"]*\")?\)", markdown)  # a link's title (page dates) left out
 
 
 # --- date order -----------------------------------------------------------------------
@@ -78,7 +78,8 @@ def test_single_page_timeline_lists_years_months_days() -> None:
     text = pages["timeline/index.md"]
     assert "## 2020年（3 篇） {#y2020}" in text and "## 2021年（1 篇） {#y2021}" in text
     assert "### 5月（2 篇） {#y2020-05}" in text and "**5月28日**" in text
-    assert text.index("[甲]") < text.index("[乙]") < text.index("[丙]") < text.index("[丁]")
+    # newest day first, a day's articles in page and reading order
+    assert text.index("[丁]") < text.index("[丙]") < text.index("[甲]") < text.index("[乙]")
     assert "- [乙](../articles/2020/05/s-乙.md) · 锦州脚步 · 九道岭镇" in text  # title, column, places
     assert "## 日期不详" in text and "[戊](../articles/undated/s-戊.md)" in text
     assert "（1 篇日期不详）" in text
@@ -94,21 +95,25 @@ def test_counts_per_month_table() -> None:
 
 
 def test_large_archive_gets_a_page_per_year() -> None:
-    pages = timeline_pages(ARTS, per_year_above=2)
-    assert set(pages) == {"timeline/index.md", "timeline/2020.md", "timeline/2021.md"}
+    pages = timeline_pages(ARTS, per_page=2)
+    assert set(pages) == {"timeline/index.md", "timeline/2020.md", "timeline/2020/1.md", "timeline/2021.md",
+                          "timeline/undated.md"}
     index = pages["timeline/index.md"]
-    assert "[2020](2020.md)" in index and "[2](2020.md#y2020-05)" in index
-    assert "[甲]" not in index  # articles only on the year pages
-    year = pages["timeline/2020.md"]
-    assert "[甲](../articles/2020/05/s-甲.md)" in year and "[← 时间线](index.md)" in year
-    assert "## 8月（1 篇） {#y2020-08}" in year and "<svg" in year
-    assert "[丁]" not in year
+    assert "[2020](2020.md)" in index and "[2](2020/1.md#y2020-05)" in index and "[1](2020.md#y2020-08)" in index
+    assert "[甲]" not in index and "(undated.md)" in index  # articles only on the year pages
+    year = pages["timeline/2020.md"]  # the newest of the year; the older ones on page 1
+    assert "[丙](../articles/2020/08/s-丙.md)" in year and "[← 时间线](index.md)" in year
+    assert "## 8月 {#y2020-08}" in year and "<svg" in year
+    assert "[丁]" not in year and "[甲]" not in year
+    older = pages["timeline/2020/1.md"]
+    assert "[甲](../../articles/2020/05/s-甲.md)" in older and "## 5月 {#y2020-05}" in older and "<svg" not in older
+    assert "[‹ 上一页](../2020.md" in older
 
 
 def test_every_link_resolves_relative_to_its_page() -> None:
     known = {f"articles/{a.date:%Y/%m}/{a.slug}.md" if a.date else f"articles/undated/{a.slug}.md" for a in ARTS}
-    for split in (2, 300):
-        pages = timeline_pages(ARTS, per_year_above=split)
+    for split in (1, 2, 300):
+        pages = timeline_pages(ARTS, per_page=split)
         for doc, text in pages.items():
             for link in _links(text):
                 path, _, anchor = link.partition("#")

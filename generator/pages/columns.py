@@ -2,10 +2,10 @@
 
 ``columns/index.md`` lists every column (pinyin order) with its count;
 ``columns/<slug>.md`` lists the column's articles, newest first (undated last):
-date, title, and the reader's name of the 版面 it was printed on.  A column of
-more than ``PER_YEAR_PAGES_ABOVE`` articles (as the timeline does) keeps its newest
-``LATEST`` on its page and gets a page per year, ``columns/<slug>/<year>.md``, so no
-page grows without bound.  The slug is the
+date, title, and the reader's name of the 版面 it was printed on, paginated
+(``paging``: at most ``PER_PAGE`` a page, the newest on the column's page, older ones
+on ``columns/<slug>/<n>.md`` counted from the oldest), so no page grows without
+bound and a new article changes only the column's first page.  The slug is the
 name's pinyin plus a short hash of the name: ASCII, and stable — it depends on the
 column's name only, never on the other columns.
 """
@@ -21,10 +21,9 @@ from ..model import Article
 from .mdtext import front_matter_block
 from .metadata import article_path, ascii_words, rel, source_path
 from .pagenames import PageName, cn_date
+from .paging import PER_PAGE, Page, counts, md_size, page_list, pager, paginate
 
 INDEX = "columns/index.md"
-PER_YEAR_PAGES_ABOVE = 300  # articles; beyond this a column gets a page per year
-LATEST = 30  # articles on the page of a column split by year
 
 
 def column_slug(name: str) -> str:
@@ -56,9 +55,22 @@ def _rows(arts: list[Article], doc: str, names: dict[str, PageName]) -> list[dic
     return rows
 
 
-def column_pages(articles: Iterable[Article], names: dict[str, PageName],
-                 per_year_above: int = PER_YEAR_PAGES_ABOVE) -> dict[str, str]:
-    """docs path → Markdown: the index and one page per column (none if no column)."""
+def _dates(page: Page) -> str:
+    dates = [a.date for a in page.entries if a.date]
+    if not dates:
+        return "日期不详"
+    lo, hi = min(dates), max(dates)
+    return cn_date(lo) + (f"至{cn_date(hi)}" if hi != lo else "")
+
+
+def _year(page: Page) -> str:
+    dates = [a.date for a in page.entries if a.date]
+    return f"{max(dates).year}年" if dates else "日期不详"
+
+
+def column_pages(articles: Iterable[Article], names: dict[str, PageName], per_page: int = PER_PAGE) -> dict[str, str]:
+    """docs path → Markdown: the index and one page per column (none if no column),
+    each column's articles paginated newest first."""
     by_column: dict[str, list[Article]] = defaultdict(list)
     for art in articles:
         if art.column:
@@ -66,27 +78,21 @@ def column_pages(articles: Iterable[Article], names: dict[str, PageName],
     pages: dict[str, str] = {}
     from .render import env  # rendering links to column pages: imported late
 
-    tmpl = env()
+    template = env().get_template("column.md.j2")
     for column, arts in by_column.items():
         doc = column_path(column)
-        ordered = newest_first(arts)
-        split = len(ordered) > per_year_above
-        years: dict[int | None, list[Article]] = defaultdict(list)
-        for a in ordered:
-            years[a.date.year if a.date else None].append(a)
-        year_docs = {y: f"{doc[:-3]}/{y if y is not None else 'undated'}.md" for y in years} if split else {}
-        for year, year_arts in (years.items() if split else ()):
-            ydoc = year_docs[year]
-            pages[ydoc] = tmpl.get_template("column.md.j2").render(
-                front_matter=front_matter_block({"title": f"栏目：{column}（{year}年）" if year else f"栏目：{column}（日期不详）"}),
-                column=column, year=year, articles=_rows(year_arts, ydoc, names), n_articles=len(year_arts),
-                index_link=rel(ydoc, INDEX), column_link=rel(ydoc, doc), years=[])
-        pages[doc] = tmpl.get_template("column.md.j2").render(
-            front_matter=front_matter_block({"title": f"栏目：{column}"}),
-            column=column, year=0, articles=_rows(ordered[:LATEST] if split else ordered, doc, names), n_articles=len(ordered),
-            index_link=rel(doc, INDEX), column_link="",
-            years=[{"year": y, "n": len(v), "link": rel(doc, year_docs[y])} for y, v in years.items()] if split else [])
-    pages[INDEX] = tmpl.get_template("columns_index.md.j2").render(
+        listing = paginate(doc[:-3], newest_first(arts), lambda a: md_size(a.title) + md_size(a.source) + 160,
+                           per_page=per_page)
+        for page in listing:
+            here = page.doc
+            title = f"栏目：{column}" if page.first else f"栏目：{column}（第 {page.number} 页）"
+            pages[here] = template.render(
+                front_matter=front_matter_block({"title": title}), column=column, number=0 if page.first else page.number,
+                articles=_rows(page.entries, here, names), n_articles=len(arts), paged=len(listing) > 1,
+                counts=counts(page, listing), pager="\n".join(pager(page, listing, _dates)),
+                pages=page_list(listing, _year, _dates) if page.first else [],
+                index_link=rel(here, INDEX), column_link=rel(here, doc))
+    pages[INDEX] = env().get_template("columns_index.md.j2").render(
         front_matter=front_matter_block({"title": "栏目"}),
         columns=[{"name": c, "link": rel(INDEX, column_path(c)), "n": len(by_column[c]),
                   "latest": cn_date(newest_first(by_column[c])[0].date)} for c in sorted(by_column, key=_order)])

@@ -25,6 +25,7 @@ from ..entities.slugs import EntitySlugs
 from ..model import Article, Paragraph
 from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
+from .paging import PER_PAGE, Page, counts, md_size, page_list, pager, paginate
 
 KINDS = {
     "place": ("places", "地点"),
@@ -146,11 +147,13 @@ def _date_order(art: Article) -> tuple:
     return (art.date is None, -(art.date.toordinal() if art.date else 0), art.source, art.index)
 
 
-def _article_line(art: Article, doc: str, url_of: UrlOf, snippet: str) -> str:
+def _article_line(art: Article, url_of: UrlOf, snippet: str) -> tuple[str, str]:
+    """One entry — date, title, column and the keyword in context — as the text before
+    and after the way up to the site root (``../``), which depends on the page it is on."""
     date = art.date.isoformat() if art.date else "日期不详"
     column = f" · {md_escape_inline(art.column)}" if art.column else ""
-    line = f"- {date} · [{md_escape_inline(art.title or '（无标题）')}]({rel(doc, url_of(art))}){column}"
-    return line + (f"  \n  {snippet}" if snippet else "")
+    return (f"- {date} · [{md_escape_inline(art.title or '（无标题）')}](",
+            f"{url_of(art)}){column}" + (f"  \n  {snippet}" if snippet else ""))
 
 
 # ---------------------------------------------------------------------------
@@ -215,11 +218,28 @@ def _slugs(ctx: BuildContext) -> EntitySlugs:
     return ctx.slugs
 
 
-def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | None = None) -> dict[str, str]:
+def _date_label(page: Page) -> str:
+    """A page's date range: ``2020-11-25至2021-03-02``."""
+    dates = [a.date for a, _ in page.entries if a.date]
+    if not dates:
+        return "日期不详"
+    newest, oldest = max(dates).isoformat(), min(dates).isoformat()
+    return newest if newest == oldest else f"{oldest}至{newest}"
+
+
+def _year_label(page: Page) -> str:
+    dates = [a.date for a, _ in page.entries if a.date]
+    return f"{max(dates).year}年" if dates else "日期不详"
+
+
+def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | None = None,
+                 per_page: int = PER_PAGE) -> dict[str, str]:
     """docs-relative path → Markdown, for every entity page and the four index pages.
 
     ``url_of(article)`` is the docs-relative path of the article's page
-    (``articles/2020/11/foo.md``); by default ``metadata.article_path``."""
+    (``articles/2020/11/foo.md``); by default ``metadata.article_path``.  An entity's
+    articles are paginated (``paging``): the newest on its page, older ones on
+    ``<folder>/<slug>/<n>.md``, at most ``per_page`` a page."""
     url_of = url_of or article_path
     slugs, idx = _slugs(ctx), ctx.entities
     entries = entity_entries(articles)
@@ -227,58 +247,111 @@ def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | Non
     pages: dict[str, str] = {}
     for (kind, key), entry in entries.items():
         doc = entity_path(kind, key, slugs)
+        base = doc[:-3]
         name = display_name(kind, key)
         folder, label = KINDS[kind]
-        lines = [_front_matter(name), "", f"# {md_escape_inline(name)}", "",
-                 f"[← 全部{label}]({rel(doc, folder + '/index.md')})", ""]
-        header = (_place_header(key, doc, have_places, ctx) if kind == "place" else _topic_header(key, idx) if kind == "topic"
-                  else _org_header(key, idx) if kind == "organization" else _person_header(key, entry.articles))
-        if header:
-            lines += header + [""]
-        ordered = sorted(entry.articles, key=_date_order)
         verb = "署名" if kind == "person" else "提及"
-        lines.append(f"## {verb}{md_escape_inline(name)}的文章（{len(ordered)} 篇）" if ordered
-                     else "本档案中尚无直接提及此处的文章。")
-        lines.append("")
-        lines += [_article_line(a, doc, url_of, kwic(a, kind, key, idx)) for a in ordered]
-        pages[doc] = "\n".join(lines) + "\n"
-    for kind, (folder, label) in KINDS.items():
-        pages[f"{folder}/index.md"] = _index_page(kind, entries, ctx)
+        lines = [(a, _article_line(a, url_of, kwic(a, kind, key, idx))) for a in sorted(entry.articles, key=_date_order)]
+        listing = paginate(base, lines, lambda e: md_size(e[1][0]) + md_size(e[1][1]) + 6, per_page=per_page)
+        for page in listing:
+            here = page.doc
+            if page.first:
+                out = [_front_matter(name), "", f"# {md_escape_inline(name)}", "",
+                       f"[← 全部{label}]({rel(here, folder + '/index.md')})", ""]
+                header = (_place_header(key, here, have_places, ctx) if kind == "place" else _topic_header(key, idx) if kind == "topic"
+                          else _org_header(key, idx) if kind == "organization" else _person_header(key, entry.articles))
+                if header:
+                    out += header + [""]
+                out.append(f"## {verb}{md_escape_inline(name)}的文章（{len(lines)} 篇）" if lines
+                           else "本档案中尚无直接提及此处的文章。")
+            else:
+                title = f"{name}（第 {page.number} 页）"
+                out = [_front_matter(title), "", f"# {md_escape_inline(title)}", "",
+                       f"[← {md_escape_inline(name)}]({rel(here, doc)}) · [全部{label}]({rel(here, folder + '/index.md')})",
+                       "", f"## {verb}{md_escape_inline(name)}的文章"]
+            out.append("")
+            if len(listing) > 1:
+                out += [counts(page, listing), ""] + pager(page, listing, _date_label) + [""]
+            up = "../" * here.count("/")
+            out += [head + up + tail for _, (head, tail) in page.entries]
+            if len(listing) > 1:
+                out += [""] + pager(page, listing, _date_label)
+                if page.first:
+                    out += ["", "### 全部页", ""] + page_list(listing, _year_label, _date_label)
+            pages[here] = "\n".join(out) + "\n"
+    for kind in KINDS:
+        pages.update(_index_pages(kind, entries, ctx, per_page))
     return pages
 
 
-def _index_page(kind: str, entries: dict[tuple[str, str], _Entry], ctx: BuildContext) -> str:
+def _letter_slug(first: str) -> str:
+    return first.lower() if first != "#" else "other"
+
+
+def _index_pages(kind: str, entries: dict[tuple[str, str], _Entry], ctx: BuildContext, per_page: int = PER_PAGE) -> dict[str, str]:
+    """A kind's index, sorted by pinyin with letter headings (places also as a tree).
+    Up to ``per_page`` entities, one page; beyond, the index keeps the letters (and the
+    places' tree down to the deepest level that fits a page) and each letter gets its
+    pages, ``<folder>/index/<letter>.md`` (then ``<letter>-2.md``…, ``per_page`` each)."""
     folder, label = KINDS[kind]
     doc = f"{folder}/index.md"
     slugs, surnames = _slugs(ctx), ctx.entities.surnames
     keys = sorted((k for kd, k in entries if kd == kind), key=lambda k: pinyin_key(display_name(kind, k), kind, surnames))
-    lines = [_front_matter(label), "", f"# {md_escape_inline(label)}", "",
-             f"共 {len(keys)} 个{label}，按拼音排序；括号内为{'署名' if kind == 'person' else '提及'}的文章数。", ""]
-    sub = "##"
-    if kind == "place" and keys:
-        lines += ["## 行政区划树", ""] + _tree(keys, doc, entries, ctx) + ["", "## 按拼音", ""]
-        sub = "###"
-    current = None
-    for key in keys:
-        name = display_name(kind, key)
-        first = letter(name, kind, surnames)
-        if first != current:
-            current = first
-            lines += ["", f"{sub} {first}", ""]
+    verb = "署名" if kind == "person" else "提及"
+
+    def line(key: str, here: str) -> str:
         where = ""
         if kind == "place":
             parent = key.rsplit("/", 1)[0] if "/" in key else ""
             where = f" · {md_escape_inline(parent.rsplit('/', 1)[-1])}" if parent else ""
-        lines.append(f"- {_link(doc, kind, key, slugs)}（{len(entries[(kind, key)].articles)}）{where}")
-    return "\n".join(lines) + "\n"
+        return f"- {_link(here, kind, key, slugs)}（{len(entries[(kind, key)].articles)}）{where}"
+
+    by_letter: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        by_letter[letter(display_name(kind, key), kind, surnames)].append(key)
+    lines = [_front_matter(label), "", f"# {md_escape_inline(label)}", "",
+             f"共 {len(keys)} 个{label}，按拼音排序；括号内为{verb}的文章数。", ""]
+    split = len(keys) > per_page
+    sub = "##"
+    if kind == "place" and keys:
+        tree, cut = _tree(keys, doc, entries, ctx, per_page if split else None)
+        lines += ["## 行政区划树", ""] + ([f"只列到第 {cut} 级；下一级见各地点页的“下辖”。", ""] if cut else []) + tree
+        lines += ["", "## 按拼音", ""]
+        sub = "###"
+    pages: dict[str, str] = {}
+    if not split:
+        for first, group in by_letter.items():
+            lines += ["", f"{sub} {first}", ""] + [line(key, doc) for key in group]
+        pages[doc] = "\n".join(lines) + "\n"
+        return pages
+    letters = []
+    for first, group in by_letter.items():
+        chunks = [group[i:i + per_page] for i in range(0, len(group), per_page)]
+        names = [f"{folder}/index/{_letter_slug(first)}" + (f"-{n}" if n > 1 else "") + ".md" for n in range(1, len(chunks) + 1)]
+        letters.append(f"[{first}]({rel(doc, names[0])})（{len(group)}）")
+        for n, (chunk, here) in enumerate(zip(chunks, names), 1):
+            title = f"{label}：{first}" + (f"（第 {n} 页）" if len(chunks) > 1 else "")
+            nav = [f"[← 全部{label}]({rel(here, doc)})"]
+            if len(chunks) > 1:
+                nav.append("页码 " + " ".join(f"**{k}**" if k == n else f"[{k}]({rel(here, names[k - 1])})"
+                                              for k in range(1, len(chunks) + 1)))
+            body = [_front_matter(title), "", f"# {md_escape_inline(title)}", "", " · ".join(nav), "",
+                    f"拼音以 {first} 开头的 {len(group)} 个{label}" + (f"，本页第 {(n - 1) * per_page + 1}—{(n - 1) * per_page + len(chunk)} 个" if len(chunks) > 1 else "") + "；括号内为" + verb + "的文章数。", ""]
+            pages[here] = "\n".join(body + [line(key, here) for key in chunk]) + "\n"
+    lines += ["按拼音首字母：", ""] + [" · ".join(letters)]
+    pages[doc] = "\n".join(lines) + "\n"
+    return pages
 
 
 _LEVEL_RANK = {"county": 0, "zone": 1, "town": 2, "village": 3, "named": 4}
 
 
-def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry], ctx: BuildContext) -> list[str]:
+def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry], ctx: BuildContext,
+          most: int | None = None) -> tuple[list[str], int]:
     """Nested list: county → town → village; at each level divisions first (counties, then
-    zones; towns; villages), then named places, each group in pinyin order."""
+    zones; towns; villages), then named places, each group in pinyin order.  With
+    ``most``, only the levels that fit in that many lines (at least the first); the
+    second value is then the number of levels shown, 0 when all are."""
     idx, slugs = ctx.entities, _slugs(ctx)
     present = set(keys)
     children: dict[str, list[str]] = defaultdict(list)
@@ -290,15 +363,33 @@ def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry], ctx
         place = idx.places.get(key)
         return (_LEVEL_RANK.get(place.level if place else "", 5), pinyin_key(display_name("place", key)))
 
+    levels: dict[int, int] = defaultdict(int)  # depth → places at that depth
+
+    def count(parent: str, depth: int) -> None:
+        for key in children.get(parent, []):
+            levels[depth] += 1
+            count(key, depth + 1)
+
+    count("", 0)
+    depth_shown = len(levels)
+    if most is not None:
+        total = 0
+        for depth in sorted(levels):
+            total += levels[depth]
+            if total > most and depth:
+                depth_shown = depth
+                break
     lines: list[str] = []
 
     def walk(parent: str, depth: int) -> None:
+        if depth >= depth_shown:
+            return
         for key in sorted(children.get(parent, []), key=rank):
             lines.append("    " * depth + f"- {_link(doc, 'place', key, slugs)}（{len(entries[('place', key)].articles)}）")
             walk(key, depth + 1)
 
     walk("", 0)
-    return lines
+    return lines, (depth_shown if depth_shown < len(levels) else 0)
 
 
 # ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Iterable
 from ..model import Article
 from .metadata import article_path, page_url, rel, source_path
 from .pagenames import PageName, cn_date, cn_weekday
+from .paging import PER_PAGE, chunk, in_order_pager, md_size
 
 INDEX = "issues/index.md"
 
@@ -87,25 +88,42 @@ def issue_pages(editions: Iterable[Edition]) -> dict[str, str]:
 
     tmpl = env()
 
-    # one page per day, chained by previous/next issue
+    # one page per day, chained by previous/next issue; a day of more than PER_PAGE
+    # articles continues on issues/YYYY/YYYY-MM-DD/2.md …, in page and reading order
     for i, day in enumerate(days):
         doc = day_path(day)
         before = days[i - 1] if i else None
         after = days[i + 1] if i + 1 < len(days) else None
         eds = by_day[day]
-        pages[doc] = tmpl.get_template("issue_day.md.j2").render(
-            front_matter=_front(f"{cn_date(day)} {cn_weekday(day)}"),
-            date=cn_date(day),
-            weekday=cn_weekday(day),
-            n_articles=sum(len(e.articles) for e in eds),
-            previous=before and {"date": cn_date(before), "link": rel(doc, day_path(before))},
-            following=after and {"date": cn_date(after), "link": rel(doc, day_path(after))},
-            calendar_link=rel(doc, year_path(day.year)) + f"#m{day.month:02d}",
-            year=day.year,
-            index_link=rel(doc, INDEX),
-            editions=[{"name": e.page.name, "link": rel(doc, source_path(e.page.file)), "inferred": e.page.date_inferred,
-                       "articles": _article_rows(e.articles, doc)} for e in eds],
-        )
+        # (edition, number in it, article): editions in page order, articles in reading order
+        entries = [(e, n, a) for e in eds
+                   for n, a in (enumerate(sorted(e.articles, key=lambda a: a.index), 1) if e.articles else [(0, None)])]
+        runs = chunk(entries, lambda entry: md_size(entry[2].title) + 200 if entry[2] else 200)
+        docs = [doc] + [f"{doc[:-3]}/{n}.md" for n in range(2, len(runs) + 1)]
+        for n, (run, here) in enumerate(zip(runs, docs), 1):
+            shown: list[dict] = []
+            for ed, number, art in run:
+                if not shown or shown[-1]["edition"] is not ed:
+                    shown.append({"edition": ed, "name": ed.page.name, "link": rel(here, source_path(ed.page.file)),
+                                  "inferred": ed.page.date_inferred, "articles": [], "continued": number if number > 1 else 0})
+                if art is not None:
+                    shown[-1]["articles"].append(dict(_article_rows([art], here)[0], n=number))
+            title = f"{cn_date(day)} {cn_weekday(day)}" + (f"（第 {n} 页）" if n > 1 else "")
+            pages[here] = tmpl.get_template("issue_day.md.j2").render(
+                front_matter=_front(title),
+                date=cn_date(day),
+                weekday=cn_weekday(day),
+                page_number=n if len(runs) > 1 else 0,
+                n_editions=len(eds),
+                n_articles=sum(len(e.articles) for e in eds),
+                previous=before and {"date": cn_date(before), "link": rel(here, day_path(before))},
+                following=after and {"date": cn_date(after), "link": rel(here, day_path(after))},
+                calendar_link=rel(here, year_path(day.year)) + f"#m{day.month:02d}",
+                year=day.year,
+                index_link=rel(here, INDEX),
+                pager="\n".join(in_order_pager(docs, n)),
+                editions=shown,
+            )
 
     # one calendar per year
     year_list = sorted(years)
@@ -145,6 +163,10 @@ def issue_pages(editions: Iterable[Edition]) -> dict[str, str]:
                 "n_pages": sum(len(by_day[d]) for d in years[y]),
                 "n_articles": sum(len(e.articles) for d in years[y] for e in by_day[d])} for y in sorted(years, reverse=True)],
         latest=days and {"date": cn_date(days[-1]), "link": rel(INDEX, day_path(days[-1]))},
-        undated=[{"name": e.page.name, "link": rel(INDEX, source_path(e.page.file)), "n_articles": len(e.articles)} for e in undated],
+        # beyond one page, the undated 版面 are listed by the 版面 index (render.sources_index_pages)
+        undated=[{"name": e.page.name, "link": rel(INDEX, source_path(e.page.file)), "n_articles": len(e.articles)}
+                 for e in undated] if len(undated) <= PER_PAGE else [],
+        n_undated=len(undated),
+        undated_link=rel(INDEX, "sources/index/undated.md"),
     )
     return pages

@@ -121,11 +121,6 @@ def raw_path(source_name: str) -> str:
     return f"sources/raw/{source_slug(source_name)}.txt"
 
 
-def raw_view_path(source_name: str) -> str:
-    """The raw text as a page, line by line with anchors (``#L12``), beside the raw copy."""
-    return f"sources/raw/{source_slug(source_name)}.md"
-
-
 def front_matter(art: Article, source: PageName | None = None) -> dict[str, Any]:
     """The article's metadata, in the order documented in README.md.  ``source`` is the
     reader's name of its 版面 (default: the newspaper.yaml defaults)."""

@@ -28,11 +28,11 @@ from .metadata import (
     front_matter,
     page_url,
     raw_path,
-    raw_view_path,
     rel,
     source_path,
 )
 from .pagenames import PageName, cn_date, name_pages
+from .paging import PER_PAGE, Page, counts, md_size, page_list, pager, paginate
 from .timeline import latest as newest
 
 KIND_NAMES = {"joined": "合并", "normalised": "规范", "removed": "删除", "moved": "移出", "flagged": "存疑"}
@@ -53,11 +53,6 @@ def evidence_kind_names() -> dict[str, str]:
 def encoding_names() -> dict[str, str]:
     """How the 版面 pages name a source file's encoding (``encodings`` in labels.yaml)."""
     return dict(load_yaml("labels.yaml")["encodings"])
-
-
-# Rules whose entries only restate the obvious; kept on the article page, left out of
-# the 版面 page's list of removals and flags.
-ROUTINE_RULES = {"credit", "leadin", "photo-credit", "subtitle-dash", "summary-marker", "markdown-markup"}
 
 
 @cache
@@ -138,8 +133,6 @@ def render_article(art: Article, slugs: EntitySlugs, previous: Article | None = 
         art=art,
         front_matter=front_matter_block(front_matter(art, source)),
         source_link=rel(path, source_path(art.source)),
-        raw_view_link=rel(path, raw_view_path(art.source)),
-        raw_view_html=page_url(rel(path, raw_view_path(art.source))),
         source_ref=source.reference,
         column_link=page_url(rel(path, column_path(art.column))) if art.column else "",
         previous=previous and {"title": previous.title or "（无标题）", "link": rel(path, article_path(previous)), "date": previous.date},
@@ -151,12 +144,19 @@ def render_article(art: Article, slugs: EntitySlugs, previous: Article | None = 
         tags=[(label, [(name, rel(path, target)) for name, target in items]) for label, items in entity_links(art, slugs).items()],
         related=[{"title": r.title or "（无标题）", "link": rel(path, article_path(r)), "date": r.date, "column": r.column} for r in art.related],
         log_counts=summary,
-        kind_names=KIND_NAMES,
+        log_link=f"{rel(path, source_path(art.source))}#{log_anchor(art)}",
     )
+
+
+def log_anchor(art: Article) -> str:
+    """The anchor of an article's cleaning log on its 版面 page: ``log-<id>``."""
+    return "log-" + art.slug.rsplit("-", 1)[-1]
 
 
 def _article_row(art: Article, from_doc: str) -> dict[str, Any]:
     return {
+        "log": art.log,
+        "log_id": log_anchor(art),
         "title": art.title,
         "date": art.date,
         "column": art.column,
@@ -186,12 +186,8 @@ def render_home(site_title: str, articles: list[Article], n_sources: int, latest
     )
 
 
-def render_sources_index(sources: list[dict[str, Any]], problems: list[str]) -> str:
-    """The 版面 index: grouped by year and month, newest first (undated last); a
-    month's pages newest day first, then by file name.  ``title`` is the reader's name."""
-    rows = sorted((dict(s, title=s.get("title") or f"版面 {s['name']}", link=rel("sources/index.md", source_path(s["name"])))
-                   for s in sources),
-                  key=lambda s: (s["date"] is None, -(s["date"].toordinal() if s["date"] else 0), s["name"]))
+def _month_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows (newest first) as years → months → rows, for the 版面 index template."""
     groups: list[dict[str, Any]] = []
     for row in rows:
         year = row["date"].year if row["date"] else None
@@ -202,37 +198,81 @@ def render_sources_index(sources: list[dict[str, Any]], problems: list[str]) -> 
         if not months or months[-1]["month"] != month:
             months.append({"month": month, "sources": []})
         months[-1]["sources"].append(row)
-    return env().get_template("sources_index.md.j2").render(
-        front_matter=front_matter_block({"title": "版面"}), groups=groups, n_sources=len(rows),
-        issues_link="../issues/index.md", problems=problems)
+    return groups
 
 
-def render_source(info: dict[str, Any], articles: list[Article], furniture: list, failed: str = "") -> str:
+def _source_dates(page: Page) -> str:
+    dates = [s["date"] for s in page.entries if s["date"]]
+    if not dates:
+        return ""
+    lo, hi = min(dates), max(dates)
+    return cn_date(lo) + (f"至{cn_date(hi)}" if hi != lo else "")
+
+
+SOURCES_INDEX = "sources/index.md"
+SOURCES_UNDATED = "sources/index/undated"
+
+
+def sources_index_pages(sources: list[dict[str, Any]], problems: list[str], per_page: int = PER_PAGE) -> dict[str, str]:
+    """The 版面 index: grouped by year and month, newest first; a month's pages newest
+    day first, then by file name.  ``title`` is the reader's name.  One page while it
+    holds ``per_page`` 版面 or fewer (undated last); beyond, the dated 版面 are paginated
+    (``sources/index.md``, then ``sources/index/<n>.md`` counted from the oldest) and
+    the undated ones get their own list, ``sources/index/undated.md``."""
+    rows = sorted((dict(s, title=s.get("title") or f"版面 {s['name']}", link=source_path(s["name"])) for s in sources),
+                  key=lambda s: (s["date"] is None, -(s["date"].toordinal() if s["date"] else 0), s["name"]))
+    dated = [r for r in rows if r["date"]]
+    undated = [r for r in rows if not r["date"]]
+    single = len(rows) <= per_page
+    template = env().get_template("sources_index.md.j2")
+    pages: dict[str, str] = {}
+
+    def size(row: dict[str, Any]) -> int:
+        return md_size(row["title"]) + md_size(row["link"]) + 120
+
+    for base, listing_rows, kind in ((SOURCES_INDEX[:-3], rows if single else dated, "dated"),
+                                     (SOURCES_UNDATED, [] if single else undated, "undated")):
+        if kind == "undated" and not listing_rows:
+            continue
+        listing = paginate(base, listing_rows, size, per_page=len(rows) + 1 if single else per_page)
+        for page in listing:
+            doc = page.doc
+            if kind == "undated":
+                title = "版面：日期不详" if page.first else f"版面：日期不详（第 {page.number} 页）"
+            else:
+                title = "版面" if page.first else f"版面（第 {page.number} 页）"
+            pages[doc] = template.render(
+                front_matter=front_matter_block({"title": title}), title=title, kind=kind, first=page.first,
+                groups=_month_groups([dict(r, link=rel(doc, r["link"])) for r in page.entries]),
+                n_sources=len(rows), n_undated=len(undated), single=single,
+                counts=counts(page, listing, "个") if len(listing) > 1 else "",
+                pager="\n".join(pager(page, listing, _source_dates)),
+                pages=page_list(listing, lambda p: f"{p.entries[0]['date'].year}年" if p.entries[0]["date"] else "日期不详",
+                                _source_dates) if page.first else [],
+                index_link=rel(doc, SOURCES_INDEX), undated_link=rel(doc, SOURCES_UNDATED + ".md"),
+                issues_link=rel(doc, "issues/index.md"), problems=problems if doc == SOURCES_INDEX else [])
+    return pages
+
+
+def render_source(info: dict[str, Any], articles: list[Article], furniture: list, failed: str = "",
+                  raw_text: str = "") -> str:
+    """One 版面 page: the page's facts and date evidence, its stories, cleaning report and
+    every story's cleaning log, its furniture, and ``raw_text`` (the original as read)
+    line by line, every line anchored (``#L12``) for the line numbers above and of the
+    article pages to point at."""
     doc = source_path(info["name"])
     title = info.get("title") or f"版面 {info['name']}"
-    notable = [(a.title, e) for a in articles for e in a.log if e.kind in ("removed", "flagged") and e.rule not in ROUTINE_RULES]
+    rows = [_article_row(a, doc) for a in articles]
     return env().get_template("source.md.j2").render(
         **dict(info, title=title),
         front_matter=front_matter_block({"title": title}),
         date_text=cn_date(info["date"]) if info["date"] else "",
         day_link=rel(doc, day_path(info["date"])) if info["date"] else "",
         raw_link=rel(doc, raw_path(info["name"])),
-        raw_view_link=rel(doc, raw_view_path(info["name"])),
-        raw_view_html=page_url(rel(doc, raw_view_path(info["name"]))),
-        articles=[_article_row(a, doc) for a in articles],
-        notable=notable,
+        articles=rows,
+        logged=[r for r in rows if r["log"]],
         furniture=furniture,
         failed=failed,
         kind_names=KIND_NAMES,
+        lines=raw_text.split("\n") if raw_text else [],
     )
-
-
-def render_raw_view(info: dict[str, Any], raw_text: str) -> str:
-    """The original page's text as a page: every line numbered and anchored, so the
-    line numbers of the logs and the date evidence can point into it."""
-    doc = raw_view_path(info["name"])
-    title = f"{info.get('title') or info['name']} · 原文"
-    return env().get_template("raw.md.j2").render(
-        front_matter=front_matter_block({"title": title}), title=title, page_title=info.get("title") or info["name"],
-        lines=raw_text.split("\n"), encoding=info["encoding"],
-        source_link=page_url(rel(doc, source_path(info["name"]))), raw_link=rel(doc, raw_path(info["name"])))

@@ -1,0 +1,71 @@
+"""The open-data catalogue: every article's record, one JSON file per year, and a
+small index (README, "The catalogue: data/articles.json").
+
+``data/articles.json`` is the index — schema version, total, and per file its year,
+name, article count, size and date range; ``data/articles/<year>.json`` (and
+``undated.json``) hold the records, a JSON array with one record per line.  A year's
+file changes only when that year's articles do, so a day's new page rewrites the
+newest year's file and the index, not the whole catalogue; and no file grows past
+one year of the archive (a single file was 68 MB at 30,000 articles, and GitHub
+refuses files over 100 MB).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..model import Article
+from .metadata import catalogue_record
+from .pagenames import PageName
+
+SCHEMA = 2  # 1: one array in data/articles.json
+INDEX = "data/articles.json"
+FOLDER = "data/articles"
+
+
+def _year_file(year: int | None) -> str:
+    return f"{FOLDER}/{year:04d}.json" if year is not None else f"{FOLDER}/undated.json"
+
+
+def _array(records: list[dict[str, Any]]) -> bytes:
+    """A JSON array, one record per line (small, and a changed record is a changed line)."""
+    lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records]
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+
+
+def catalogue_files(articles: Iterable[Article], names: dict[str, PageName] | None = None) -> dict[str, bytes]:
+    """docs path → bytes: the index and one file per year (archive order inside)."""
+    names = names or {}
+    by_year: dict[int | None, list[Article]] = defaultdict(list)
+    for art in articles:
+        by_year[art.date.year if art.date else None].append(art)
+    files: dict[str, bytes] = {}
+    entries = []
+    for year in sorted(by_year, key=lambda y: (y is None, y or 0)):
+        arts = by_year[year]
+        path = _year_file(year)
+        files[path] = _array([catalogue_record(a, names.get(a.source)) for a in arts])
+        entry: dict[str, Any] = {"year": year, "file": path.removeprefix("data/"), "articles": len(arts),
+                                 "bytes": len(files[path])}
+        dates = [a.date for a in arts if a.date]
+        if dates:
+            entry.update(first=min(dates).isoformat(), last=max(dates).isoformat())
+        entries.append(entry)
+    index = {"schema": SCHEMA, "articles": sum(e["articles"] for e in entries), "files": entries}
+    files[INDEX] = (json.dumps(index, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return files
+
+
+def read_catalogue(root: Path) -> list[dict[str, Any]]:
+    """Every record of a built site or docs folder (``root/data/articles.json`` and the
+    files it names), years in order, archive order inside a year."""
+    index = json.loads((root / INDEX).read_text("utf-8"))
+    if index.get("schema") != SCHEMA:
+        raise ValueError(f"{root / INDEX}: catalogue schema {index.get('schema')!r}, this reader knows {SCHEMA}")
+    records: list[dict[str, Any]] = []
+    for entry in index["files"]:
+        records += json.loads((root / "data" / entry["file"]).read_text("utf-8"))
+    return records
