@@ -30,7 +30,7 @@ test: $(VENV)/.installed-test
 	$(PY) -m pytest
 
 clean:
-	rm -rf site docs_src .site-* .docs-staging-*
+	rm -rf site docs_src .site-* .docs_src-* .docs-staging-* .docs_src.cache
 
 bench: $(VENV)/.installed-test  # playwright drives Chromium for the search columns
 	$(PY) -m pip install --quiet -e '.[bench]'  # lunr, for benchmarks/lunr_compare.py only

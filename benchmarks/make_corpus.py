@@ -6,6 +6,7 @@ spreads the pages over several years, so every stage of the pipeline does its
 real work.  Same N and seed → same bytes.
 
     python benchmarks/make_corpus.py OUT_DIR --articles 1000
+    python benchmarks/make_corpus.py OUT_DIR --add-day   # one more page, the newest date
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ def _material() -> tuple[list[str], list[str]]:
     return paragraphs, halves
 
 
-def make_page(rng: random.Random, n: int, paragraphs: list[str], halves: list[str], per_page: int) -> str:
-    year = 2015 + n % 8
+def make_page(rng: random.Random, n: int, paragraphs: list[str], halves: list[str], per_page: int,
+              year: int | None = None) -> str:
+    year = 2015 + n % 8 if year is None else year
     month, day = 1 + (n * 7) % 12, 1 + (n * 13) % 27
     markdown = n % 2 == 1
     h1, h3 = ("# ", "### ") if markdown else ("", "")
@@ -71,11 +73,29 @@ def make_corpus(out: Path, articles: int, per_page: int = 7, seed: int = 2020112
     return pages
 
 
+NEXT_YEAR = 2024  # after every date make_corpus pages are given (their texts name years up to 2023)
+
+
+def add_day(out: Path, per_page: int = 6, seed: int = 20231125) -> Path:
+    """One more page (``per_page`` articles) dated after everything make_corpus
+    wrote, as a day's update adds: the next file name, the newest date."""
+    paragraphs, halves = _material()
+    n = len(list(out.glob("p*.txt")))
+    rng = random.Random(seed + n)
+    path = out / f"p{n:06d}.txt"
+    path.write_text(make_page(rng, n, paragraphs, halves, per_page, year=NEXT_YEAR), encoding="utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--add-day", action="store_true", help="add one newest page of 6 articles to OUT instead")
     args = parser.parse_args()
+    if args.add_day:
+        print(f"{add_day(args.out)} written")
+        return
     print(f"{make_corpus(args.out, args.articles)} pages written to {args.out}")
 
 

@@ -61,8 +61,52 @@ PF_SEARCH = """async (q) => {
   window.__pf = window.__pf || await import('./pagefind/pagefind.js')
   const r = await window.__pf.search(q)
   const top = await Promise.all(r.results.slice(0, 10).map(x => x.data()))
-  return [r.results.length, top.map(d => d.meta.title + ' | ' + d.excerpt.slice(0, 60))]
+  return [r.results.length, top.map(d => [d.url, d.meta.title])]
 }"""
+
+# exact queries (words as printed, no variants) whose first ten results are judged:
+# a result is relevant when its article has every word of the query (NFKC, lower
+# case, traditional folded), in the headline, column, topics, text, captions or
+# credits — from data/articles.json; an entity page when its name has them
+EXACT = [FIRST, *MORE]
+
+
+def _relevance(site: Path):
+    """URL path → the article's searchable text, normalised; and the normaliser."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(HERE.parent))
+    from generator.search.index import normalise
+
+    texts = {}
+    for r in json.loads((site / "data" / "articles.json").read_text("utf-8")):
+        parts = [r["kicker"], r["title"], r["subtitle"], r["column"], *r["topics"], r["summary"], r["body"],
+                 *(c["text"] for c in r["captions"]), *((r["sidebar"] or {}).get(k, "") for k in ("title", "text")),
+                 *r["authors"], *r["photographers"], *r["organizations"]]
+        texts[r["url"].removesuffix(".html")] = re.sub(r"\s+", " ", normalise("\n".join(p for p in parts if p)))
+    return texts, normalise
+
+
+def _precision(site: Path, results: dict[str, list[tuple[str, str]]]) -> str:
+    """Precision@10 over the exact queries: relevant results / results listed (at most 10 each)."""
+    texts, normalise = _relevance(site)
+    hits = listed = 0
+    for q, top in results.items():
+        words = [normalise(w) for w in q.split()]
+        for url, title in top[:10]:
+            path = unquote(urlparse(url).path).lstrip("/").removesuffix(".html")
+            text = texts.get(path)
+            if text is None:  # an entity page: its name
+                text = normalise(title)
+            hits += all(w in text for w in words)
+            listed += 1
+    return f"{hits / listed:.2f} ({hits}/{listed})" if listed else "–"
+
+
+def _ours_top(page) -> list[tuple[str, str]]:
+    return [(a.get_attribute("href"), a.locator("h1, h2").first.inner_text())
+            for a in page.locator(".md-search-result__link").all()[:10]]
 
 
 def _ours(page, q: str) -> tuple[int, float]:
@@ -147,6 +191,14 @@ def measure(site: Path) -> dict[str, dict[str, str]]:
                 out[engine]["further query s (median/max)"] = f"{statistics.median(times):.2f}/{max(times):.2f}"
                 out[engine]["KB gzip per further query (median/max)"] = \
                     f"{statistics.median(sizes) / 1e3:.0f}/{max(sizes) / 1e3:.0f}"
+                top = {}
+                for q in EXACT:
+                    if engine == "Pagefind":
+                        top[q] = page.evaluate(PF_SEARCH, q)[1]
+                    else:
+                        run(page, q)
+                        top[q] = _ours_top(page)
+                out[engine]["precision@10, exact queries"] = _precision(copy, top)
                 for q in RECALL:
                     out[engine][f"found: {q}"] = str(run(page, q)[0])
                 context.close()

@@ -36,10 +36,28 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def _chromium_rss_mb() -> float:
-    total = 0
+    """Memory of the Chromium processes this benchmark started (descendants of this
+    process: Playwright's driver, then the browser): other people's browsers on a
+    shared machine are not counted."""
+    parent: dict[int, int] = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            if b"chromium" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            parent[int(pid)] = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+
+    def ours(pid: int) -> bool:
+        pid = parent.get(pid, 0)
+        while pid > 1:
+            if pid == os.getpid():
+                return True
+            pid = parent.get(pid, 0)
+        return False
+
+    total = 0
+    for pid in parent:
+        try:
+            if not ours(pid) or b"chromium" not in Path(f"/proc/{pid}/cmdline").read_bytes():
                 continue
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import hashlib
+import json
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from .cache import PageCache, cache_folder, version_key
 from .cleaning.clean import clean_page
 from .cleaning.conservation import Balance, balance
 from .context import BuildContext
@@ -24,7 +26,7 @@ from .entities.linking import attach_entities, attach_related, register_entities
 from .entities.slugs import assign_entity_slugs
 from .errors import BuildError, SettingsError
 from .model import Article, Problem, SourcePage, cap_problems
-from .output.mkdocs import build_epoch, run_mkdocs
+from .output.mkdocs import MANIFEST, Changes, SiteReport, build_epoch, fingerprint, load, read_manifest, run_mkdocs, write_manifest
 from .output.tree import (
     MARKER,
     MARKER_TEXT,
@@ -32,6 +34,7 @@ from .output.tree import (
     check_outputs,
     commit,
     discard,
+    link_tree,
     locked,
     new_staging,
     recover,
@@ -64,7 +67,7 @@ from .workers import init_worker
 
 PAGES_PER_WORKER = 40  # below this many pages per core, starting processes costs more than it saves
 ASSETS_DIR = PACKAGE_DIR / "assets"
-# Material's own search worker and lunr (1.2 MB): the archive's search replaces them
+# Material's own search worker and lunr (1.2 MB): the archive's search replaces them (left out of the build)
 UNUSED_THEME_FILES = ("assets/javascripts/workers", "assets/javascripts/lunr")
 
 
@@ -88,6 +91,9 @@ class Archive:
     notes: list[str]
     balances: list[Balance] = field(default_factory=list)
     problem_count: int = 0  # before repeats were capped (``problems`` holds the capped list)
+    tree_key: str = ""  # what the docs tree is made from: equal keys, equal trees (``gather``)
+    from_cache: int = 0  # pages whose result came from the page cache
+    cache_notes: list[str] = field(default_factory=list)  # what was wrong with the page cache (for the summary)
 
     @property
     def articles(self) -> list[Article]:
@@ -101,6 +107,7 @@ class GenerateReport:
     unchanged: int
     deleted: list[str]
     seconds: float
+    docs_unchanged: bool = False  # the docs tree is the one in place: nothing rendered or staged
 
 
 # progress(done, total, what): ``total`` 0 for a stage without a count
@@ -202,9 +209,18 @@ def _process_all(pages: list[SourcePage], dates: list[_dt.date | None], ctx: Bui
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def collect(seeds: Path, ctx: BuildContext, progress: Progress = _silent) -> Archive:
+def collect(seeds: Path, ctx: BuildContext, progress: Progress = _silent, cache: PageCache | None = None) -> Archive:
     """Read, segment, clean, date and link every page; problems are collected, not raised.
     Fills ``ctx.slugs`` once every entity of the corpus is known."""
+    archive = gather(seeds, ctx, progress, cache)
+    link(archive, ctx)
+    return archive
+
+
+def gather(seeds: Path, ctx: BuildContext, progress: Progress = _silent, cache: PageCache | None = None) -> Archive:
+    """Read every page and make its result (``process_page``), or take it from the
+    page cache when the page, its ``pages.yaml`` entry, the code and the profile are the
+    same as when it was made.  The cross-page steps (``link``) come after."""
     from .dates.infer import load_overrides
 
     read = read_pages(seeds)
@@ -220,9 +236,29 @@ def collect(seeds: Path, ctx: BuildContext, progress: Progress = _silent) -> Arc
         if ov is not None:
             page.newspaper, page.page_label = ov.newspaper or "", ov.page_label or ""
     dates = [overrides[p.name].date if p.name in overrides else None for p in read.pages]
+    keys = [cache.key(p.name, p.raw, overrides.get(p.name)) for p in read.pages] if cache else []
+    works: list[_PageWork | None] = [None] * len(read.pages)
+    if cache:
+        for n, (page, key) in enumerate(zip(read.pages, keys)):
+            work = cache.get(key)
+            if isinstance(work, _PageWork):
+                work.result.page = page
+                works[n] = work
+    todo = [n for n, w in enumerate(works) if w is None]
+    if cache and len(todo) < len(works):
+        progress(0, 0, f"pages: {len(works) - len(todo)} from the page cache, {len(todo)} to process")
+    for n, work in zip(todo, _process_all([read.pages[n] for n in todo], [dates[n] for n in todo], ctx, progress)):
+        works[n] = work
+        if cache:
+            page, work.result.page = work.result.page, None  # the page is read again; keep only what was made
+            try:
+                cache.put(keys[n], work)
+            finally:
+                work.result.page = page
     pages: list[PageResult] = []
     balances: list[Balance] = []
-    for work in _process_all(read.pages, dates, ctx, progress):
+    for work in works:
+        assert work is not None
         problems.extend(work.problems)
         pages.append(work.result)
         if work.balance is None:
@@ -232,12 +268,25 @@ def collect(seeds: Path, ctx: BuildContext, progress: Progress = _silent) -> Arc
             lost = "".join(sorted(work.balance.missing.elements()))[:60]
             raise BuildError(f"{work.result.page.name}: {sum(work.balance.missing.values())} character(s) lost without a reason "
                              f"during segmentation/cleaning: {lost!r} — this is a bug, please report it with the file")
-    archive = Archive(pages, cap_problems(problems), notes, balances, problem_count=len(problems))
+    archive = Archive(pages, cap_problems(problems), notes, balances, problem_count=len(problems),
+                      from_cache=len(works) - len(todo))
+    if cache:
+        digest = hashlib.sha256(cache.version.encode())
+        for part in (keys, [repr(p) for p in read.problems], [repr(p) for p in problems[len(read.problems):]], notes):
+            digest.update(json.dumps(part).encode())
+        archive.tree_key = digest.hexdigest()
+        cache.keep(keys)
+        cache.report()
+        archive.cache_notes = cache.messages
+    return archive
+
+
+def link(archive: Archive, ctx: BuildContext) -> None:
+    """The cross-page steps: every entity known (``ctx.slugs``), slugs, related articles."""
     register_entities(archive.articles, ctx.entities)
     ctx.slugs = assign_entity_slugs(ctx.entities, archive.articles)
     assign_slugs(archive.articles)
     attach_related(archive.articles)
-    return archive
 
 
 SIDE_PROCESS_ARTICLES = 2000  # below this, forking costs more than it saves
@@ -347,10 +396,10 @@ def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
     return files
 
 
-def prepare(seeds: Path, ctx: BuildContext, progress: Progress = _silent) -> tuple[Archive, dict[str, bytes]]:
-    if not seeds.is_dir():
-        raise SettingsError(f"seeds folder not found: {seeds}")
-    archive = collect(seeds, ctx, progress)
+TREE_FILE = ".jinzhou-tree"  # in docs_src/: the key of what the tree was made from, and its number of files
+
+
+def _check_archive(seeds: Path, archive: Archive) -> None:
     if not archive.pages:
         reasons = "; ".join(str(p) for p in archive.problems) or "no *.txt files"
         raise BuildError(f"nothing to build from {seeds}: {reasons}")
@@ -358,6 +407,13 @@ def prepare(seeds: Path, ctx: BuildContext, progress: Progress = _silent) -> tup
         first = next((str(p) for p in archive.problems if "could not be segmented" in p.reason), "")
         raise BuildError(f"nothing to build from {seeds}: none of the {len(archive.pages)} page(s) could be segmented"
                          + (f" (first: {first})" if first else ""))
+
+
+def prepare(seeds: Path, ctx: BuildContext, progress: Progress = _silent) -> tuple[Archive, dict[str, bytes]]:
+    if not seeds.is_dir():
+        raise SettingsError(f"seeds folder not found: {seeds}")
+    archive = collect(seeds, ctx, progress)
+    _check_archive(seeds, archive)
     return archive, render_tree(archive, ctx)
 
 
@@ -383,46 +439,122 @@ def _outputs(seeds: Path, outputs: dict[str, Path], config_file: Path | None, no
         yield
 
 
+def _tree_in_place(docs: Path) -> tuple[str, int]:
+    """The key and number of files of the docs tree in place ("" when unknown)."""
+    try:
+        key, count = (docs / TREE_FILE).read_text(encoding="utf-8").split()
+        return key, int(count)
+    except (OSError, ValueError):
+        return "", 0
+
+
+@dataclass
+class _Docs:
+    """The docs tree of this build: staged beside docs_src/, or docs_src/ itself when it
+    is already this build's tree."""
+
+    report: GenerateReport
+    staged: StagedTree | None  # None: docs_src/ is already this build's tree
+    folder: Path  # where the tree is: the staging folder, or docs_src/
+    files: dict[str, bytes]  # its files (empty when nothing was rendered)
+    previous_key: str  # the key of the tree in docs_src/ before this build
+
+
+def _docs_tree(seeds: Path, docs: Path, ctx: BuildContext, progress: Progress, clean: bool, started: float) -> _Docs:
+    """Gather the pages (through the page cache), then render and stage the docs tree
+    unless the tree in place was made from the very same input."""
+    if not seeds.is_dir():
+        raise SettingsError(f"seeds folder not found: {seeds}")
+    cache = PageCache(cache_folder(docs), version_key(ctx.profile.path), use=not clean)
+    archive = gather(seeds, ctx, progress, cache)
+    _check_archive(seeds, archive)
+    previous_key, count = _tree_in_place(docs.resolve())
+    if not clean and previous_key == archive.tree_key:
+        report = GenerateReport(archive, [], count, [], time.perf_counter() - started, docs_unchanged=True)
+        return _Docs(report, None, docs.resolve(), {}, previous_key)
+    link(archive, ctx)
+    files = render_tree(archive, ctx)
+    staged = stage_tree(files, docs, {TREE_FILE: f"{archive.tree_key} {len(files)}\n".encode()})
+    report = GenerateReport(archive, staged.written, staged.unchanged, staged.deleted, time.perf_counter() - started)
+    return _Docs(report, staged, staged.staging, files, previous_key)
+
+
 def generate(seeds: Path, docs: Path, progress: Progress = _silent, notice: Notice = _silent_notice,
-             profile: Path | None = None) -> GenerateReport:
+             profile: Path | None = None, clean: bool = False) -> GenerateReport:
     """Write docs_src/ only (for ``mkdocs serve``), swapped in whole.  ``profile``: the
-    newspaper's settings folder (default: generator/profiles/jinzhou/), checked first."""
+    newspaper's settings folder (default: generator/profiles/jinzhou/), checked first.
+    ``clean``: ignore the page cache and the tree in place."""
     started = time.perf_counter()
     ctx = BuildContext.load(profile)  # every settings file is checked before anything is read or touched
     with _outputs(seeds, {"docs": docs}, None, notice):
-        archive, files = prepare(seeds, ctx, progress)
-        staged = stage_tree(files, docs)
-        try:
-            commit([staged], notice)
-        finally:
-            discard([staged])
-    return GenerateReport(archive, staged.written, staged.unchanged, staged.deleted, time.perf_counter() - started)
+        tree = _docs_tree(seeds, docs, ctx, progress, clean, started)
+        if tree.staged:
+            try:
+                commit([tree.staged], notice)
+            finally:
+                discard([tree.staged])
+    return tree.report
 
 
 def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Progress = _silent,
-          notice: Notice = _silent_notice, profile: Path | None = None) -> tuple[GenerateReport, float]:
+          notice: Notice = _silent_notice, profile: Path | None = None,
+          clean: bool = False) -> tuple[GenerateReport, SiteReport]:
     """Generate and build the site; on any failure docs_src/ and site/ stay as they were.
 
     The new docs tree is staged complete beside docs_src/, MkDocs builds it into a
     staged site beside site/, and only then are both swapped in (``output.commit``).
+    The site is built incrementally when the previous one allows it (``output.mkdocs``);
+    nothing is built when neither the docs tree nor what the site is built with changed.
+    ``clean``: a full build, without the page cache.
     """
     started = time.perf_counter()
     ctx = BuildContext.load(profile)  # every settings file is checked before anything is read or touched
     with _outputs(seeds, {"docs": docs, "site": site}, config_file, notice):
-        archive, files = prepare(seeds, ctx, progress)
-        generated = time.perf_counter() - started
-        docs_tree = stage_tree(files, docs)
-        staged = [docs_tree]
+        tree = _docs_tree(seeds, docs, ctx, progress, clean, started)
+        archive = tree.report.archive
+        site = site.resolve()
+        staged = [tree.staged] if tree.staged else []
         try:
-            progress(0, 0, "mkdocs build")
-            site_staging = new_staging(site.resolve())
-            staged.append(StagedTree(site.resolve(), site_staging))
-            mk_seconds = run_mkdocs(config_file, docs_tree.staging, site_staging, build_epoch(a.date for a in archive.articles), ctx.newspaper.site_title)
-            for unused in UNUSED_THEME_FILES:
-                shutil.rmtree(site_staging / unused, ignore_errors=True)
+            site_staging = new_staging(site)
+            staged.append(StagedTree(site, site_staging))
+            cfg = load(config_file, tree.folder, site_staging, ctx.newspaper.site_title)
+            fp = fingerprint(cfg, ASSETS_DIR)
+            previous = None if clean else read_manifest(site)
+            why_full = _why_full(previous, fp, tree.previous_key, clean)
+            if not why_full and tree.staged is None:  # neither the docs nor the site's setup changed
+                return tree.report, SiteReport("unchanged", manifest=previous or {})
+            changes = None
+            if not why_full:
+                try:
+                    link_tree(site, site_staging, {MARKER, MANIFEST})
+                    changes = Changes(tree.staged.written, tree.staged.deleted, tree.files, previous)
+                except OSError as exc:  # links not possible here: build in full
+                    why_full = f"the previous site cannot be hard-linked ({exc.strerror or exc})"
+                    discard([staged[-1]])
+                    os.mkdir(site_staging, 0o777)
+            progress(0, 0, "mkdocs build" + ("" if changes is None else " (incremental)"))
+            run = run_mkdocs(cfg, build_epoch(a.date for a in archive.articles), changes, keep={MARKER, MANIFEST},
+                             drop=UNUSED_THEME_FILES)
+            run.why_full = why_full
+            run.manifest.update(fingerprint=fp, docs=archive.tree_key)
             (site_staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            write_manifest(site_staging, run.manifest)
             commit(staged, notice)
         finally:
             discard(staged)  # what is left of the staging folders after a failure or a swap
-    report = GenerateReport(archive, docs_tree.written, docs_tree.unchanged, docs_tree.deleted, generated)
-    return report, mk_seconds
+    return tree.report, run
+
+
+def _why_full(previous: dict[str, Any] | None, fp: str, docs_key: str, clean: bool) -> str:
+    """Why the site must be built in full ("" when an incremental build is right)."""
+    if clean:
+        return "--clean"
+    if previous is None:
+        return "no previous site built by this version"
+    if fp == "auto-nav":
+        return "mkdocs.yml has no nav: every page is in the navigation"
+    if previous.get("fingerprint") != fp:
+        return "MkDocs, its theme, its configuration, the assets or the nav pages changed"
+    if not docs_key or previous.get("docs") != docs_key:
+        return "the site was not built from the docs tree in place"
+    return ""

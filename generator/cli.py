@@ -48,7 +48,7 @@ class _Progress:
 
 def _summary(report: GenerateReport) -> None:
     archive = report.archive
-    for note in archive.notes:
+    for note in archive.notes + archive.cache_notes:
         print(f"note: {note}")
     for problem in archive.problems:
         print(f"{'skipped' if problem.fatal else 'warning'}: {problem}", file=sys.stderr)
@@ -71,8 +71,11 @@ def _summary(report: GenerateReport) -> None:
     print(f"conservation: {total} characters in, all accounted for — kept: "
           + ", ".join(f"{k} {v}" for k, v in kept.items() if v)
           + "; removed (logged with reason): " + (", ".join(f"{k} {v}" for k, v in sorted(removed.items())) or "none"))
+    cached = f"; pages: {archive.from_cache} from the page cache, {len(archive.pages) - archive.from_cache} processed"
+    if report.docs_unchanged:
+        cached += " (same input as the tree in place: nothing rendered)"
     print(f"docs: {len(report.written)} file(s) written, {report.unchanged} unchanged, "
-          f"{len(report.deleted)} removed; generated in {report.seconds:.2f}s")
+          f"{len(report.deleted)} removed; generated in {report.seconds:.2f}s{cached}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="the newspaper's settings folder [generator/profiles/jinzhou] (README: Settings reference)")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
         p.add_argument("--debug", action="store_true", help="show the traceback of an error instead of one line")
+        p.add_argument("--clean", action="store_true",
+                       help="build everything anew: ignore the page cache (.<docs>.cache/) and, for build, the previous site")
 
     p_gen = sub.add_parser("generate", help="write the Markdown tree only (then `mkdocs serve` works)")
     common(p_gen)
@@ -130,16 +135,23 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         if args.command == "generate":
-            _summary(generate(args.seeds, args.docs, progress, notice, args.profile))
+            _summary(generate(args.seeds, args.docs, progress, notice, args.profile, clean=args.clean))
             return 0
         if not args.config.is_file():
             raise SettingsError(f"{args.config}: MkDocs configuration not found (use --config)")
         logging.basicConfig(level=logging.WARNING, format="mkdocs: %(levelname)s %(message)s")
-        report, mk_seconds = build(args.seeds, args.docs, args.site, args.config, progress, notice, args.profile)
+        report, site = build(args.seeds, args.docs, args.site, args.config, progress, notice, args.profile,
+                             clean=args.clean)
     finally:
         progress.close()
     _summary(report)
-    print(f"site: built into {args.site} in {mk_seconds:.2f}s")
+    if site.mode == "unchanged":
+        print(f"site: {args.site} is up to date (nothing changed) in 0.00s")
+    elif site.mode == "incremental":
+        print(f"site: built into {args.site} in {site.seconds:.2f}s (incremental: {site.pages} page(s) rebuilt, "
+              f"{site.copied} other file(s) written, {site.removed} removed)")
+    else:
+        print(f"site: built into {args.site} in {site.seconds:.2f}s (full: {site.why_full})")
     return 0
 
 

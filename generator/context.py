@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .settings.profile import Layout, Newspaper, Profile, default_profile, load_profile
+from .settings.profile import DATA_FILES, Layout, Newspaper, Profile, default_profile, load_profile, load_yaml
 
 if TYPE_CHECKING:
     from .entities.index import EntityIndex
@@ -31,7 +31,9 @@ class BuildContext:
     @classmethod
     def load(cls, folder: Path | str | None = None) -> "BuildContext":
         """A context for the profile in ``folder`` (the 锦州 profile by default), every
-        settings file checked before anything else happens."""
+        settings file (and the generator's own wording) checked before anything else happens."""
+        for name in DATA_FILES:
+            load_yaml(name)
         return cls(load_profile(folder) if folder is not None else default_profile())
 
     @property

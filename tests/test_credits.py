@@ -44,3 +44,33 @@ def test_leadin_with_and_without_reporters() -> None:
     printed, credit, rest = split_leadin("本报讯 近日,有关部门报道了进展。")
     assert printed == "本报讯" and credit.authors == [] and rest.startswith("近日")
     assert split_leadin("本报记者王明") is None
+
+
+@pytest.mark.parametrize(
+    "line, authors, photographers",
+    [
+        ("摄影：宁远", [], ["宁远"]),
+        ("文/彭飞 图/邵琳", ["彭飞"], ["邵琳"]),
+        ("文/图 本报记者 贺兰", ["贺兰"], ["贺兰"]),
+        ("文：张三", ["张三"], []),
+        ("□本报记者 罗建 通讯员 许晴", ["罗建", "许晴"], []),
+        ("■本报记者 程晓", ["程晓"], []),
+        ("记者 张三 报道", ["张三"], []),  # 报道 is an action, not a second name
+    ],
+)
+def test_action_first_and_marked_credits(line: str, authors: list[str], photographers: list[str]) -> None:
+    credit = parse_credit(line)
+    assert credit is not None, line
+    assert (credit.authors, credit.photographers) == (authors, photographers)
+
+
+@pytest.mark.parametrize("line", ["摄影：宁远市的夜景很美", "文/彭飞，李四", "□本报记者", "图：冬日暖阳下的邻里中心", "□ 这是一段正文。"])
+def test_action_first_shapes_need_names(line: str) -> None:
+    assert parse_credit(line) is None
+
+
+def test_byline_mark_opens_a_lead_in_only_with_its_end() -> None:
+    lead = split_leadin("□本报记者 罗建 通讯员 许晴 报道 12月3日，邻里中心开放。")
+    assert lead is not None and lead[0] == "□本报记者 罗建 通讯员 许晴 报道" and lead[2] == "12月3日，邻里中心开放。"
+    assert lead[1].authors == ["罗建", "许晴"]
+    assert split_leadin("□本报记者 罗建 12月3日，邻里中心开放。") is None  # no 报道: the byline's end is unknown

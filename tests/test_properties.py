@@ -51,3 +51,18 @@ def test_cleaning_is_idempotent(text: str) -> None:
         assert [p.text for p in again.sidebar] == [p.text for p in art.sidebar]
         assert [c.text for c in again.captions] == [c.text for c in art.captions]
         assert (again.title, again.kicker, again.subtitle) == (art.title, art.kicker, art.subtitle)
+
+
+_PART = st.sampled_from(["a", "b", "index.md", "x.md", "articles", "2020", "第1版"])
+
+
+@settings(deadline=None)  # a loaded machine; correctness only
+@given(st.lists(_PART, min_size=1, max_size=4), st.lists(_PART, min_size=1, max_size=4))
+def test_rel_is_posix_relpath(source: list[str], target: list[str]) -> None:
+    """``metadata.rel``'s string shortcut gives exactly what ``posixpath.relpath`` gives."""
+    import posixpath
+
+    from generator.pages.metadata import rel
+
+    from_doc, to_doc = "/".join(source), "/".join(target)
+    assert rel(from_doc, to_doc) == posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")

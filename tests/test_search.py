@@ -1,4 +1,4 @@
-"""The archive's own search: the index files (generator/search.py) and the worker
+"""The archive's own search: the index files (generator/search/index.py) and the worker
 (theme/assets/javascripts/archive-search.js) in Material's real search box, in
 headless Chromium, over HTTP and from file://."""
 
@@ -72,13 +72,23 @@ def test_tokens_are_characters_pairs_and_ascii_words() -> None:
         "锦", "州", "港", "锦州", "州港", "5g", "增", "长", "增长", "gdp", "3.3"}
 
 
+def _meta(site: Path) -> dict:
+    return json.loads(re.search(r"\((.*)\)", (site / "search" / "meta.js").read_text("utf-8")).group(1))
+
+
 def _shards(site: Path) -> list[tuple[dict, dict]]:
+    """(tokens, words) of every posting shard, range by range (meta.js lists them)."""
     out = []
-    for path in sorted((site / "search" / "s").glob("*.js")):
-        m = re.fullmatch(r"archiveSearch\.shard\((.*)\);\n", path.read_text("utf-8"), re.S)
-        assert m, path
-        _, tokens, words, _pinyin = json.loads("[" + m.group(1) + "]")
-        out.append((tokens, words))
+    for lo, hi, count, name in _meta(site)["levels"]:
+        for n in range(count):
+            path = site / "search" / "s" / name / f"{n}.js"
+            m = re.fullmatch(r"archiveSearch\.shard\((.*)\);\n", path.read_text("utf-8"), re.S)
+            assert m, path
+            first, number, groups, words, _pinyin = json.loads("[" + m.group(1) + "]")
+            assert (first, number) == (lo, n)
+            tokens = {tok: key.split(",") for key, toks in groups.items() for tok in toks.split(" ")}
+            assert len(tokens) == sum(len(toks.split(" ")) for toks in groups.values())  # each token once
+            out.append((tokens, words))
     return out
 
 
@@ -118,10 +128,12 @@ def test_segmenter_gives_jiebas_words_on_the_seeds() -> None:
 
 def test_every_token_is_in_its_shard(seed_site: Path) -> None:
     shards = _shards(seed_site)
-    meta = json.loads(re.search(r"\((.*)\)", (seed_site / "search" / "meta.js").read_text("utf-8")).group(1))
-    assert meta["shards"] == len(shards)
-    for n, (tokens, _) in enumerate(shards):
-        assert tokens and all(search.shard_of(t, len(shards)) == n for t in tokens)
+    at = 0
+    for lo, hi, count, name in _meta(seed_site)["levels"]:
+        for n, (tokens, _) in enumerate(shards[at:at + count]):
+            assert tokens and all(search.shard_of(t, count) == n for t in tokens), (name, n)
+        at += count
+    assert at == len(shards) and len(list((seed_site / "search" / "s").rglob("*.js"))) == at
 
 
 def test_newspaper_pages_are_not_search_results(seed_site: Path) -> None:

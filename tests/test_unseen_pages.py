@@ -6,7 +6,9 @@ Each page exercises general rules the seeds do not: a story without a byline
 followed by one with only a closing credit, 2–3-character headlines, captions that
 are bare names, organisation and source credits (来源：, 供图, 图片由…提供), nameless
 credits (（本报记者）), a punctuation-free fragment cut by a column break, and the
-dates: ``X年……今年/当年`` contrasts, plans after a year, zodiac years, ``M月D、E日``.
+dates: ``X年……今年/当年`` contrasts, plans after a year, zodiac years, ``M月D、E日``;
+byline marks (``□本报记者``), a byline lead-in without 本报讯 and action-first credits
+(``文/张三 图/李四``, ``摄影：王五``, ``文/图 本报记者 贺兰``).
 """
 
 from __future__ import annotations

@@ -159,11 +159,13 @@ def new_staging(target: Path) -> Path:
     return staging
 
 
-def stage_tree(files: dict[str, bytes], target: Path) -> StagedTree:
+def stage_tree(files: dict[str, bytes], target: Path, hidden: dict[str, bytes] | None = None) -> StagedTree:
     """Write ``files`` as a complete tree beside ``target``.  A file identical to the
     old tree's is hard-linked from it (same bytes, same mtime, no copy), so ``mkdocs
-    serve`` and rsync see only what changed."""
+    serve`` and rsync see only what changed.  ``hidden``: the generator's own files
+    (like the marker), written but not counted."""
     target = target.resolve()
+    hidden = hidden or {}
     staged = StagedTree(target, new_staging(target))
     old_root = target if target.is_dir() else None
     try:
@@ -181,14 +183,33 @@ def stage_tree(files: dict[str, bytes], target: Path) -> StagedTree:
             if not (same and _link(old, dest)):
                 dest.write_bytes(data)
         (staged.staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        for name, data in hidden.items():
+            (staged.staging / name).write_bytes(data)
         if old_root:
             staged.deleted = sorted(
-                p.relative_to(old_root).as_posix() for p in old_root.rglob("*")
-                if p.is_file() and p.name != MARKER and p.relative_to(old_root).as_posix() not in files)
+                rel for rel in (p.relative_to(old_root).as_posix() for p in old_root.rglob("*") if p.is_file())
+                if rel != MARKER and rel not in hidden and rel not in files)
     except BaseException:
         shutil.rmtree(staged.staging, ignore_errors=True)
         raise
     return staged
+
+
+def link_tree(source: Path, dest: Path, skip: set[str]) -> None:
+    """Fill the empty folder ``dest`` with hard links to every file of ``source`` (same
+    inodes, so same bytes and mtimes; nothing copied), except the top-level names in
+    ``skip``.  Whoever writes into ``dest`` must replace a file, never write into it:
+    the file is also ``source``'s (``output.mkdocs`` makes sure of that)."""
+    for root, dirs, names in os.walk(source):
+        rel = os.path.relpath(root, source)
+        out = dest if rel == "." else dest / rel
+        if rel != ".":
+            out.mkdir()
+        for name in names:
+            if rel == "." and name in skip:
+                continue
+            os.link(os.path.join(root, name), out / name, follow_symlinks=False)
+        dirs[:] = [d for d in dirs if not (rel == "." and d in skip) and not os.path.islink(os.path.join(root, d))]
 
 
 def _link(source: Path, dest: Path) -> bool:
@@ -211,18 +232,19 @@ def commit(staged: list[StagedTree], warn: Callable[[str], None]) -> None:
     already made are undone, so the previous output stays whole.  SIGINT and SIGTERM
     wait until the swaps are done: a Ctrl-C is honoured before or after, never halfway."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    checkpoint = _Steps()
     try:
         swapped: list[tuple[StagedTree, Path | None]] = []
         try:
             for tree in staged:
-                _checkpoint()
-                swapped.append((tree, _swap(tree.staging, tree.target)))
+                checkpoint()
+                swapped.append((tree, _swap(tree.staging, tree.target, checkpoint)))
         except BaseException:
             for tree, old in reversed(swapped):
                 _unswap(tree, old)
             raise
         for tree, old in swapped:
-            _checkpoint()
+            checkpoint()
             if old is not None:
                 try:
                     shutil.rmtree(old)
@@ -238,7 +260,7 @@ def discard(staged: list[StagedTree]) -> None:
         shutil.rmtree(tree.staging, ignore_errors=True)
 
 
-def _swap(new: Path, target: Path) -> Path | None:
+def _swap(new: Path, target: Path, checkpoint: Callable[[], None]) -> Path | None:
     """Put ``new`` at ``target``; return where the old tree now is (None: there was none)."""
     if not target.exists():
         os.rename(new, target)
@@ -247,7 +269,7 @@ def _swap(new: Path, target: Path) -> Path | None:
         return new
     old = _aside(target)
     os.rename(target, old)
-    _checkpoint()
+    checkpoint()
     try:
         os.rename(new, target)
     except BaseException:
@@ -287,13 +309,14 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-_steps = 0
+class _Steps:
+    """Counts the steps of one commit's final phase; the fault-injection tests kill the
+    build at the step named in ``JINZHOU_ARCHIVE_KILL_AT_STEP``."""
 
+    def __init__(self) -> None:
+        self.done = 0
 
-def _checkpoint() -> None:
-    """Count the steps of the final phase; the fault-injection tests kill the build at
-    the step named in ``JINZHOU_ARCHIVE_KILL_AT_STEP``."""
-    global _steps
-    _steps += 1
-    if os.environ.get(KILL_AT_ENV) == str(_steps):
-        os.kill(os.getpid(), signal.SIGKILL)
+    def __call__(self) -> None:
+        self.done += 1
+        if os.environ.get(KILL_AT_ENV) == str(self.done):
+            os.kill(os.getpid(), signal.SIGKILL)

@@ -10,23 +10,31 @@ What we ship instead (under ``search/`` of the site; the browser half is
 ``theme/assets/javascripts/archive-search.js``):
 
 * an inverted index of NFKC-normalised *character unigrams and bigrams* of
-  Chinese text (and whole ASCII words/numbers), split by a hash of the token into
-  shards of ~``SHARD_BYTES``; a query downloads only the shards of its own
-  tokens, so the bytes before the first result do not grow with the archive.
-  Bigrams make every word, sub-word (``道岭`` in 九道岭镇) and phrase findable;
-  unigrams make single characters findable.
+  Chinese text (and whole ASCII words/numbers, and a number with the one or two
+  characters after it), split by a hash of the token into shards of
+  ~``SHARD_BYTES``; a query downloads only the shards of its own tokens, so the
+  bytes a query reads do not grow with the archive.  Bigrams make every word,
+  sub-word (``道岭`` in 九道岭镇) and phrase findable; unigrams make single
+  characters findable.
 * for each token three posting lists: documents where it occurs in the headline
   (kicker, headline, subtitle; an entity page's name), documents filed under it
   (column, topics) and documents where it occurs only in the text.  Ranking
-  weighs a query word 2 in the headline and 1 where filed, then document order,
-  which is newest first; an entity page whose name is a query word comes first.
+  weighs a query word 2 in the headline and 1 where filed, then newest first; an
+  entity page whose name is a query word comes first.
+* documents numbered in a stable order — articles oldest first (by date, seed
+  file, place on the page), then the entity pages — and the postings split by
+  document number into ranges (``levels``): a day's new articles land in the
+  last small file, and the files of older ranges are rewritten only when the
+  archive crosses a step of ``TAIL_DOCS`` or ``BASE_DOCS`` articles.
 * the *word list* from jieba (precise mode, run by rjieba = jieba-rs, with the archive's own dictionary of
   places, topics, organisations and names added), stored with the bigram each
-  word starts with.  The browser splits a query into words with it (fewest
+  word starts with, in the range of the page where it was first found (with
+  their toneless pinyin).  The browser splits a query into words with it (fewest
   words, no guessing), so ``锦州乡村振兴`` means 锦州 AND 乡村振兴 — the same words
   jieba found when it read the articles.
-* document metadata (URL, headline, date, column, a teaser) in chunks of
-  ``CHUNK_DOCS``, loaded only for the documents a query returns.
+* document metadata (URL, headline, date, column) in chunks of ``CHUNK_DOCS`` by
+  number, loaded only for the documents a query lists; each article's text in
+  a file of its own, loaded for the results shown with a passage.
 
 Every file is a JavaScript file calling a global function, so the same files
 load with ``importScripts`` in a worker over HTTP and through the iframe-worker
@@ -50,17 +58,22 @@ if TYPE_CHECKING:
     from ..context import BuildContext
     from ..entities.index import EntityIndex
 
-SHARD_BYTES = 48_000  # aim per shard: a few shards per query, a few dozen KB each
-CHUNK_DOCS = 100  # documents per metadata chunk: a page of results reads a few of ~5 KB gzip
+SHARD_BYTES = 4_000  # aim per posting shard: a query token reads one of each range, a few KB gzip
+BASE_DOCS = 1024  # the base range of postings grows in steps of this many articles…
+TAIL_DOCS = 32  # …the next range in steps of this many; the newest articles…
+TAIL_CHUNK = 8  # …are stored this many to a file with all their tokens
+ENTITY_BYTES = 32_000  # aim per file of the entity pages' postings
+CHUNK_DOCS = 100  # documents per metadata chunk (URL, headline, date, column: ~3 KB gzip)
 TEASER_CHARS = 60
 NAME_FREQ = 1000  # jieba frequency given to the archive's names: high enough to keep them whole
 PINYIN_WORDS = 3  # words kept for one toneless pinyin spelling (named entities first, then commonest)
-FORMAT = 2  # bump when the file layout changes (with FORMAT in archive-search.js)
+FORMAT = 3  # bump when the file layout changes (with FORMAT in archive-search.js)
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _WORD_RUN = re.compile(r"[0-9a-z]+(?:\.[0-9]+)*")
 _CJK_WORD = re.compile(f"^[{_CJK}]{{2,}}$")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 # a number and the character after it: 100万吨 → token 100万, so a number with its
 # unit is found as one word (and 100万吨 is not 100 … 万吨 anywhere)
 _NUMBER_UNIT = re.compile(f"(?<![0-9a-z.])([0-9]+(?:\\.[0-9]+)*)(?=[{_CJK}])")
@@ -83,7 +96,8 @@ class SearchDoc:
     headline: str  # matches here rank first…
     filed: str = ""  # …then here (column, topics)…
     text: str = ""  # …then here
-    order: tuple = ()  # documents are numbered in this order: it breaks ties
+    order: tuple = ()  # documents are numbered in this order (articles oldest first, then entity pages)
+    source: str = ""  # an article's page (seed file): the words jieba found there are stored with it
     names: list[str] = field(default_factory=list)  # an entity page's name and variants
     facets: dict[str, list[str]] = field(default_factory=dict)  # the search page's filters: year, column, place, topic
 
@@ -114,14 +128,18 @@ def normalise(text: str) -> str:
 
 
 def tokens(text: str) -> set[str]:
-    """Index terms of a text: every CJK character and character pair, every ASCII word."""
+    """Index terms of a text: every CJK character and character pair, every ASCII
+    word, and a number with the one and the two characters after it (100万, 100万吨)."""
     text = normalise(text)
     out: set[str] = set()
     for run in _CJK_RUN.findall(text):
         out.update(run)
         out.update(run[i:i + 2] for i in range(len(run) - 1))
     out.update(_WORD_RUN.findall(text))
-    out.update(m.group(1) + text[m.end()] for m in _NUMBER_UNIT.finditer(text))
+    for m in _NUMBER_UNIT.finditer(text):
+        out.add(m.group(1) + text[m.end()])
+        if _CJK_CHAR.match(text, m.end() + 1):  # 100万吨: a unit of two characters is exact in the index
+            out.add(m.group(1) + text[m.end():m.end() + 2])
     return out
 
 
@@ -204,11 +222,13 @@ def article_doc(art: Article, location: str, root_place: str) -> SearchDoc:
     date = art.date.isoformat() if art.date else ""
     title = " ".join(t for t in (art.title, art.subtitle) if t) or "（无标题）"
     tags = [t for t in (date or "日期不详", art.column) if t]
-    order = (1, -(art.date.toordinal() if art.date else 0), art.source, art.index)  # newest first, undated last
+    # oldest first (undated before every date), so a day's new page is numbered after
+    # every earlier article and does not renumber them
+    order = (0, art.date.toordinal() if art.date else 0, art.source, art.index)
     facets = {"year": [str(art.date.year)] if art.date else [], "column": [art.column] if art.column else [],
               "place": [p for p in art.places if p != root_place], "topic": list(art.topics)}  # county and below
     return SearchDoc(location, title, date, tags, _teaser(art), _join(_headline_texts(art)), _join(_filed_texts(art)),
-                     "\n".join(t for t in _text_texts(art) if t), order, facets=facets)
+                     "\n".join(t for t in _text_texts(art) if t), order, art.source, facets=facets)
 
 
 def _facet_order(kind: str, values: dict[str, list[int]]) -> list[tuple[str, list[int]]]:
@@ -235,7 +255,7 @@ def entity_doc(kind_label: str, name: str, aliases: Iterable[str], location: str
     article titles it lists, which would make it match almost anything."""
     teaser = f"{kind_label}：本档案中 {count} 篇文章" if count else f"{kind_label}：上级地名"
     names = [name, *sorted(aliases)]
-    return SearchDoc(location, name, "", [kind_label], teaser, " ".join(names), order=(0, -count, name), names=names)
+    return SearchDoc(location, name, "", [kind_label], teaser, " ".join(names), order=(1, -count, name), names=names)
 
 
 def archive_docs(articles: list[Article], ctx: "BuildContext") -> list[SearchDoc]:
@@ -256,10 +276,42 @@ def archive_index(articles: list[Article], page_word_lists: Iterable[str], ctx: 
     word list is what jieba found in the articles (``page_words`` of every page)
     plus every column name; ``build_index`` adds every entity's name and variants
     (people's names are not in jieba's dictionary, and the query side must keep
-    them whole too)."""
-    words = {w for line in page_word_lists for w in line.split()}
-    words |= {art.column for art in articles if art.column}
-    return build_index(archive_docs(articles, ctx), words)
+    them whole too).  Each page's words are kept with the page (its seed file), so
+    that they are stored beside the postings of its articles."""
+    return build_index(archive_docs(articles, ctx), _words_by_page(articles, page_word_lists))
+
+
+def _words_by_page(articles: list[Article], page_word_lists: Iterable[str]) -> dict[str, set[str]]:
+    """Seed file → the words of its articles (jieba's, and the column names).  The
+    word lists come one per page, in the order of ``articles``' pages (a page with
+    no article has an empty list); a list is matched to the next page whose text
+    has its first word, so a page with articles but no words is skipped."""
+    groups: list[tuple[str, list[Article]]] = []
+    for art in articles:
+        if not groups or groups[-1][0] != art.source:
+            groups.append((art.source, []))
+        groups[-1][1].append(art)
+    out: dict[str, set[str]] = defaultdict(set)
+    at = 0
+    for line in page_word_lists:
+        words = line.split()
+        if not words:
+            continue
+        while at < len(groups):
+            raw = "\n".join(t for art in groups[at][1]
+                            for t in _headline_texts(art) + _filed_texts(art) + _text_texts(art) if t)
+            if words[0] in raw or words[0] in normalise(raw):
+                break
+            at += 1
+        if at == len(groups):  # not found (cannot happen): the words go to the newest documents
+            out[""].update(words)
+            continue
+        out[groups[at][0]].update(words)
+        at += 1
+    for art in articles:
+        if art.column:
+            out[art.source].add(art.column)
+    return out
 
 
 # the full search page (search.html): its form and list are filled by
@@ -300,19 +352,20 @@ def _varint(value: int) -> str:
     return "".join(reversed(digits))
 
 
-def encode_postings(ids: list[int]) -> str:
-    """Ascending ids as base-32 varint gaps (first gap from -1): 1–2 bytes per id."""
+def encode_postings(ids: list[int], base: int = 0) -> str:
+    """Ascending ids (all ≥ ``base``) as base-32 varint gaps (the first from
+    ``base - 1``): 1–2 bytes per id."""
     out = []
-    prev = -1
+    prev = base - 1
     for i in ids:
         out.append(_varint(i - prev - 1))
         prev = i
     return "".join(out)
 
 
-def decode_postings(data: str) -> list[int]:
+def decode_postings(data: str, base: int = 0) -> list[int]:
     """The inverse of ``encode_postings`` (the worker has the same loop, in JS)."""
-    ids, value, prev = [], 0, -1
+    ids, value, prev = [], 0, base - 1
     for ch in data:
         if ch in MORE:
             value = value * 32 + MORE.index(ch)
@@ -342,79 +395,154 @@ def _js(call: str, *args) -> bytes:
 _PLACE_SUFFIX = "省市县区镇乡村"
 
 
-def pinyin_map(vocabulary: dict[str, list[str]], named: dict[str, list[int]], frequency) -> dict[str, str]:
+def pinyin_map(vocabulary: Iterable[str], named: dict[str, list[int]], frequency) -> dict[str, str]:
     """Toneless pinyin (``jinzhou``) → the words spelt so, space-separated: every
     entity name, column and word of the word list of two to four characters, the
     names of entity pages first, then the words whose rarest character pair is in
-    most documents; at most ``PINYIN_WORDS`` per spelling."""
+    most documents; at most ``PINYIN_WORDS`` per spelling.  Made for each range
+    of documents apart, from the words first found there (the entity pages' range:
+    their names); the worker tries the entity pages' first, then the oldest range's."""
     from ..entities.index import pinyin_words
 
     found: dict[str, list[tuple]] = defaultdict(list)
-    for items in vocabulary.values():
-        for item in items:
-            word = item.split(":")[0]
-            if not 2 <= len(word) <= 4 and word not in named:
-                continue
-            spelling = "".join(pinyin_words(word))
-            if not spelling.isascii() or not spelling.isalpha():
-                continue
-            df = min(frequency(word[i:i + 2]) for i in range(len(word) - 1))
-            found[spelling].append((word not in named, -df, word))
-            if word in named and len(word) > 2 and word[-1] in _PLACE_SUFFIX:  # jiudaoling → 九道岭镇
-                stem = "".join(pinyin_words(word[:-1]))
-                found[stem].append((False, -df, word))
+    for word in vocabulary:
+        if not 2 <= len(word) <= 4 and word not in named:
+            continue
+        spelling = "".join(pinyin_words(word))
+        if not spelling.isascii() or not spelling.isalpha():
+            continue
+        df = min(frequency(word[i:i + 2]) for i in range(len(word) - 1))
+        found[spelling].append((word not in named, -df, word))
+        if word in named and len(word) > 2 and word[-1] in _PLACE_SUFFIX:  # jiudaoling → 九道岭镇
+            stem = "".join(pinyin_words(word[:-1]))
+            found[stem].append((False, -df, word))
     return {sp: " ".join(w for *_, w in sorted(ws)[:PINYIN_WORDS]) for sp, ws in found.items()}
 
 
-def build_index(docs: list[SearchDoc], words: Iterable[str]) -> dict[str, bytes]:
-    """All files of ``search/``: documents are numbered in their ``order``."""
+def levels(articles: int, docs: int) -> list[tuple[int, int, int]]:
+    """How the postings are split by document number: ``[(first, end, shards)]``,
+    ``shards`` 0 for a range sharded by token to ``SHARD_BYTES`` a file.
+
+    Articles are numbered oldest first, so a day's new articles get the highest
+    numbers and nothing else is renumbered.  The articles below the last multiple
+    of ``BASE_DOCS`` and those below the last multiple of ``TAIL_DOCS`` form two
+    ranges sharded by token (a query reads one small file of each per token);
+    their files are rewritten only when an update crosses a step.  The newest
+    articles, fewer than ``TAIL_DOCS``, are stored ``TAIL_CHUNK`` to a file with
+    all their tokens (read whole with the first query): a day's articles change the
+    last of these and add the next.  The entity pages, numbered after the articles,
+    come last, sharded to ``ENTITY_BYTES``.  A function of the numbers only: an
+    update gives the same files as a clean build."""
+    base = articles // BASE_DOCS * BASE_DOCS
+    tail = articles // TAIL_DOCS * TAIL_DOCS
+    out = [(lo, hi, 0) for lo, hi in ((0, base), (base, tail)) if hi > lo]
+    out += [(lo, min(lo + TAIL_CHUNK, articles), 1) for lo in range(tail, articles, TAIL_CHUNK)]
+    if docs > articles:
+        out.append((articles, docs, -1))
+    return out
+
+
+def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterable[str]) -> dict[str, bytes]:
+    """All files of ``search/``: documents are numbered in their ``order`` —
+    articles oldest first, then the entity pages.  ``page_words``: seed file → the
+    words found there (stored with the postings of that page's articles), or just
+    the words."""
     docs = sorted(docs, key=lambda d: d.order)
-    fields: tuple[dict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
+    articles = sum(1 for d in docs if not d.names)
+    if not isinstance(page_words, dict):
+        page_words = {"": set(page_words)}
+    ranges = levels(articles, len(docs))
+    part_of = [k for k, (lo, hi, _) in enumerate(ranges) for _ in range(lo, hi)]
+    # per range, per field (headline, filed under, text only): token → ids
+    fields = [(defaultdict(list), defaultdict(list), defaultdict(list)) for _ in ranges]
     for n, doc in enumerate(docs):
         seen: set[str] = set()
-        for postings, text in zip(fields, (doc.headline, doc.filed, doc.text)):
+        for postings, text in zip(fields[part_of[n]], (doc.headline, doc.filed, doc.text)):
             new = tokens(text) - seen
             for tok in new:
                 postings[tok].append(n)
             seen |= new
-    every = fields[0].keys() | fields[1].keys() | fields[2].keys()
+    every = set().union(*(f.keys() for part in fields for f in part))
     # a query word that is exactly an entity's name puts that entity's page first
     named: dict[str, list[int]] = defaultdict(list)
     for n, doc in enumerate(docs):
         for name in dict.fromkeys(map(normalise, doc.names)):
             named[name].append(n)
-    vocabulary: dict[str, list[str]] = defaultdict(list)
-    for word in sorted({normalise(w) for w in words} | named.keys()):
-        if _CJK_WORD.match(word) and word[:2] in every:
-            ids = named.get(word)
-            vocabulary[word[:2]].append(f"{word}:{','.join(map(str, ids))}" if ids else word)
-    entries = {tok: [encode_postings(f.get(tok, [])) for f in fields] for tok in sorted(every)}
-    spellings = pinyin_map(vocabulary, named, lambda tok: sum(len(f.get(tok, ())) for f in fields))
-    size = sum(len(t) * 3 + sum(map(len, e)) + 12 for t, e in entries.items())
-    size += sum(len(w) * 3 + 1 for ws in vocabulary.values() for w in ws)
-    size += sum(len(k) + 4 + len(v) * 3 for k, v in spellings.items())
-    shards = max(1, -(-size // SHARD_BYTES))
-    shard_tokens: list[dict[str, list[str]]] = [{} for _ in range(shards)]
-    shard_words: list[dict[str, str]] = [{} for _ in range(shards)]
-    shard_pinyin: list[dict[str, str]] = [{} for _ in range(shards)]
-    for tok, entry in entries.items():
-        shard_tokens[shard_of(tok, shards)][tok] = entry
-    for head, ws in vocabulary.items():
-        shard_words[shard_of(head, shards)][head] = " ".join(ws)
-    for spelling, ws in spellings.items():  # beside the ASCII token of the same spelling
-        shard_pinyin[shard_of(spelling, shards)][spelling] = ws
+    # each word is stored with the postings of the first page it was found on
+    first_doc: dict[str, int] = {}
+    for n, doc in enumerate(docs):
+        first_doc.setdefault(doc.source, n)
+    first_page: dict[str, int] = {}  # word → the first document of the first page it is on
+    for source, ws in page_words.items():
+        at = first_doc.get(source, len(docs)) if source else len(docs)
+        for w in ws:
+            if at < first_page.get(w, len(docs) + 1):
+                first_page[w] = at
+    word_doc: dict[str, int] = {}
+    for w, at in first_page.items():
+        w = normalise(w)
+        if _CJK_WORD.match(w) and w[:2] in every and at < word_doc.get(w, len(docs) + 1):
+            word_doc[w] = at
+    for name in named:
+        if _CJK_WORD.match(name) and name[:2] in every:
+            word_doc.setdefault(name, len(docs))
     files: dict[str, bytes] = {}
-    for n in range(shards):
-        files[f"search/s/{n}.js"] = _js("archiveSearch.shard", n, shard_tokens[n], shard_words[n], shard_pinyin[n])
-    chunks = -(-len(docs) // CHUNK_DOCS)
-    for c in range(chunks):
-        rows = [[d.location, d.title, d.date, d.tags, d.teaser] for d in docs[c * CHUNK_DOCS:(c + 1) * CHUNK_DOCS]]
+    parts = []
+    everywhere = lambda tok: sum(len(f.get(tok, ())) for part in fields for f in part)  # noqa: E731
+    for (lo, hi, kind), part in zip(ranges, fields):
+        last = kind < 0  # the entity pages: the names, with the pages they name
+        groups: dict[str, list[str]] = defaultdict(list)  # tokens with the same postings share them
+        for tok in sorted(set().union(*(f.keys() for f in part))):
+            groups[",".join(encode_postings(f.get(tok, []), lo) for f in part).rstrip(",")].append(tok)
+        vocabulary: dict[str, list[str]] = defaultdict(list)
+        for word, at in sorted(word_doc.items()):
+            if lo <= at < hi or (last and at >= hi):
+                ids = named.get(word) if last else None
+                vocabulary[word[:2]].append(f"{word}:{','.join(map(str, ids))}" if ids else word)
+            elif last and word in named:  # stored with an earlier page: its entity pages here
+                vocabulary[word[:2]].append(f"{word}:{','.join(map(str, named[word]))}")
+        # toneless pinyin of these words (of the entity pages' names, with the entity
+        # pages), beside the ASCII token of the same spelling
+        here = [w.split(":")[0] for ws in vocabulary.values() for w in ws]
+        spellings = pinyin_map([w for w in here if w in named] if last else here, named if last else {},
+                               everywhere if last else lambda tok: sum(len(f.get(tok, ())) for f in part))
+        if kind == 1:
+            shards = 1
+        else:
+            size = sum(len(key) + 6 + sum(len(t) * 3 + 1 for t in toks) for key, toks in groups.items())
+            size += sum(len(w) * 3 + 1 for ws in vocabulary.values() for w in ws)
+            size += sum(len(k) + 4 + len(v) * 3 for k, v in spellings.items())
+            shards = max(1, -(-size // (ENTITY_BYTES if last else SHARD_BYTES)))
+        name = "e" if last else str(lo) if kind == 1 else f"{lo}-{hi}"
+        parts.append([lo, hi, shards, name])
+        shard_groups: list[dict[str, list[str]]] = [defaultdict(list) for _ in range(shards)]
+        shard_words: list[dict[str, str]] = [{} for _ in range(shards)]
+        shard_pinyin: list[dict[str, str]] = [{} for _ in range(shards)]
+        for spelling, ws in sorted(spellings.items()):
+            shard_pinyin[shard_of(spelling, shards)][spelling] = ws
+        for key, toks in groups.items():
+            for tok in toks:
+                shard_groups[shard_of(tok, shards)][key].append(tok)
+        for head, ws in sorted(vocabulary.items()):
+            shard_words[shard_of(head, shards)][head] = " ".join(ws)
+        for n in range(shards):
+            postings = {key: " ".join(toks) for key, toks in shard_groups[n].items()}
+            files[f"search/s/{name}/{n}.js"] = _js("archiveSearch.shard", lo, n, postings, shard_words[n],
+                                                   shard_pinyin[n])
+    # what a result shows: an article's URL, headline, date and column in chunks of
+    # CHUNK_DOCS by number (a new day changes only the last chunk); entity pages apart
+    for c in range(-(-articles // CHUNK_DOCS)):
+        rows = [[d.location, d.title, d.date, (d.facets.get("column") or [""])[0]]
+                for d in docs[c * CHUNK_DOCS:min((c + 1) * CHUNK_DOCS, articles)]]
         files[f"search/d/{c}.js"] = _js("archiveSearch.docs", c, rows)
+    for c in range(-(-(len(docs) - articles) // CHUNK_DOCS)):
+        rows = [[d.location, d.title, d.tags[0], d.teaser]
+                for d in docs[articles + c * CHUNK_DOCS:articles + (c + 1) * CHUNK_DOCS]]
+        files[f"search/d/e{c}.js"] = _js("archiveSearch.docs", f"e{c}", rows)
     # the text of each article, one file each: loaded for the results on screen
     # (their passages) and to check quoted phrases and numbers with units
-    for n, doc in enumerate(docs):
-        if not doc.names:
-            files[f"search/t/{n}.js"] = _js("archiveSearch.text", n, "\n".join((doc.headline, doc.filed, doc.text)))
+    for n, doc in enumerate(docs[:articles]):
+        files[f"search/t/{n}.js"] = _js("archiveSearch.text", n, "\n".join((doc.headline, doc.filed, doc.text)))
     # the search page's filters: for each value, the documents that have it
     facets: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for n, doc in enumerate(docs):
@@ -427,10 +555,8 @@ def build_index(docs: list[SearchDoc], words: Iterable[str]) -> dict[str, bytes]
     # traditional characters that fold to a character of the index (錦 → 锦)
     folds = "".join(chr(t) + s for t, s in sorted(traditional_to_simplified().items()) if s in every)
     files["search/v.js"] = _js("archiveSearch.variants", folds)
-    meta = {"format": FORMAT, "docs": len(docs), "entities": sum(1 for d in docs if d.names),
-            "texts": sum(1 for d in docs if not d.names),
-            "shards": shards, "chunk": CHUNK_DOCS,
-            "more": MORE, "terminal": TERMINAL}
+    meta = {"format": FORMAT, "articles": articles, "docs": len(docs), "levels": parts,
+            "chunk": CHUNK_DOCS, "more": MORE, "terminal": TERMINAL}
     files["search/meta.js"] = _js("archiveSearch.meta", meta)
     # Material's page-side highlighter reads its separator from these two files
     # (search_index.json over HTTP, search_index.js from file://); no documents.

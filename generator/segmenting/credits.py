@@ -1,9 +1,11 @@
 """Parsing credit lines: who wrote a story and who took its pictures.
 
-Credits are printed in a handful of shapes (``本报记者 张三 文并摄``,
-``李兵 本报记者 文继红``, ``孙 娜 摄``, ``本报讯 记者崔治报道``).  A line counts as a
-credit only if *every* token is a name, a role or an action, so ordinary text
-never turns into a byline by accident.
+Credits are printed in a handful of shapes: the action last (``本报记者 张三 文并摄``,
+``李兵 本报记者 文继红``, ``孙 娜 摄``, ``本报讯 记者崔治报道``) or first, before each
+group of names (``文/图 本报记者 张三``, ``文/张三 图/李四``, ``摄影：王五``), in
+parentheses or after a byline mark (``□本报记者 张三``).  A line counts as a credit
+only if *every* token is a name, a role or an action, so ordinary text never turns
+into a byline by accident.
 """
 
 from __future__ import annotations
@@ -77,9 +79,12 @@ def parse_names(text: str) -> list[str] | None:
 _OPEN, _CLOSE = "（(", "）)"
 
 
-def _unwrap(text: str) -> str:
-    """``（本报记者 宋佳）`` → ``本报记者 宋佳``: a credit printed in parentheses."""
+def _unwrap(text: str, lay: Layout) -> str:
+    """``（本报记者 宋佳）``, ``□本报记者 宋佳`` → ``本报记者 宋佳``: a credit printed in
+    parentheses or after a byline mark (``byline_marks`` in layout.yaml)."""
     text = text.strip()
+    if len(text) > 1 and text[0] in lay.byline_marks:
+        text = text[1:].strip()
     if len(text) > 2 and text[0] in _OPEN and text[-1] in _CLOSE and not any(c in text[1:-1] for c in _OPEN + _CLOSE):
         return text[1:-1].strip()
     return text
@@ -96,7 +101,7 @@ def parse_source_credit(text: str, lay: Layout | None = None) -> str | None:
     words come from ``source_credits`` in layout.yaml; the source itself is any
     short run of text without sentence punctuation."""
     lay = lay or default_layout()
-    inner = _unwrap(text)
+    inner = _unwrap(text, lay)
     name = None
     for prefix in lay.source_prefixes:
         if inner.startswith(prefix):
@@ -119,34 +124,68 @@ def parse_source_credit(text: str, lay: Layout | None = None) -> str | None:
 
 def parse_nameless_credit(text: str, lay: Layout | None = None) -> bool:
     """``（本报记者）``, ``本报通讯员``: a credit line of roles only, the names left out."""
-    roles = (lay or default_layout()).roles
-    tokens = _unwrap(text).split()
-    return bool(tokens) and all(t in roles for t in tokens)
+    lay = lay or default_layout()
+    tokens = _unwrap(text, lay).split()
+    return bool(tokens) and all(t in lay.roles for t in tokens)
 
 
 def parse_credit(text: str, lay: Layout | None = None, *, require_role_or_action: bool = True) -> Credit | None:
     """Parse a whole line as a credit, or return None if it is not one.
 
-    A credit printed in parentheses (``（本报记者 宋佳）``) is a credit too."""
+    A credit printed in parentheses (``（本报记者 宋佳）``) or after a byline mark
+    (``□本报记者 宋佳``) is a credit too."""
     lay = lay or default_layout()
-    tokens = _split_glued(_unwrap(text).split(), lay)
-    if not tokens:
-        return None
-    action: frozenset[str] = frozenset({"author"})
-    has_action = tokens[-1] in lay.credit_actions
-    if has_action:
+    inner = _unwrap(text, lay)
+    groups = _action_first(inner, lay)
+    if groups is not None:
+        credit = Credit()
+        for action, names in groups:
+            part = _names_credit(names, action, lay, require_role_or_action=False)
+            if part is None:
+                return None
+            credit.authors += [n for n in part.authors if n not in credit.authors]
+            credit.photographers += [n for n in part.photographers if n not in credit.photographers]
+        return credit
+    tokens = inner.split()
+    action: frozenset[str] | None = None
+    if tokens and tokens[-1] in lay.credit_actions:
         action = lay.credit_actions[tokens[-1]]
         tokens = tokens[:-1]
+    return _names_credit(" ".join(tokens), action, lay, require_role_or_action=require_role_or_action)
+
+
+def _action_first(inner: str, lay: Layout) -> list[tuple[frozenset[str], str]] | None:
+    """``文/张三 图/李四``, ``摄影：王五``, ``文/图 本报记者 张三``: each action before its
+    names (after ``/``, ``：`` or a space), as (action, names) groups; None when the
+    line does not open with an action."""
+    actions = "|".join(map(re.escape, sorted(lay.credit_actions, key=len, reverse=True)))
+    marks = list(re.finditer(rf"(?:^|(?<=\s))({actions})(?:\s*[：:/／]\s*|\s+)(?=\S)", inner))
+    if not marks or marks[0].start() != 0:
+        return None
+    ends = [m.start() for m in marks[1:]] + [len(inner)]
+    return [(lay.credit_actions[m.group(1)], inner[m.end():end].strip()) for m, end in zip(marks, ends)]
+
+
+def _names_credit(text: str, action: frozenset[str] | None, lay: Layout, *,
+                  require_role_or_action: bool) -> Credit | None:
+    """Names and roles (``本报记者 张三 通讯员 李四``) done by ``action`` (author if None)."""
+    tokens = _split_glued(text.split(), lay)
+    if tokens and action is None and tokens[-1] in lay.credit_actions:  # 张三摄: the action glued to the name
+        action = lay.credit_actions[tokens[-1]]
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
     has_role = any(t in lay.roles for t in tokens)
-    if require_role_or_action and not (has_role or has_action):
+    if require_role_or_action and not (has_role or action is not None):
         return None
     name_tokens = [t for t in tokens if t not in lay.roles]
     merged = _merge_single_chars(name_tokens)
     if not merged or not all(_CJK_NAME.match(n) for n in merged):
         return None
     # every role must be followed by at least one name ("本报记者" alone is not a credit)
-    if tokens and tokens[-1] in lay.roles:
+    if tokens[-1] in lay.roles:
         return None
+    action = action or frozenset({"author"})
     credit = Credit()
     if "author" in action:
         credit.authors = merged
@@ -174,7 +213,9 @@ def split_leadin(text: str, lay: Layout | None = None) -> tuple[str, Credit, str
         if text.startswith(leadin):
             break
     else:
-        return None
+        if not (len(text) > 1 and text[0] in lay.byline_marks and text[1:].lstrip().startswith(lay.roles)):
+            return None
+        leadin = text[0]  # □本报记者 张三 报道 正文…: the mark opens the byline
     rest = text[len(leadin):]
     credit = Credit()
     m = re.match(r"^\s*[（(]?\s*((?:%s)[^（()）。，,]{1,30}?)报道\s*[）)]?" % "|".join(map(re.escape, lay.roles)), rest)
@@ -183,4 +224,6 @@ def split_leadin(text: str, lay: Layout | None = None) -> tuple[str, Credit, str
         if parsed and parsed.authors:
             credit = parsed
             return text[: len(leadin) + m.end()].strip(), credit, rest[m.end():].strip()
+    if leadin not in lay.leadins:
+        return None  # a byline mark without 报道: nothing tells where the byline ends
     return leadin, credit, rest.strip()

@@ -97,6 +97,7 @@ class LayoutFile(_Strict):
     source_credits: Optional[SourceCredits] = None
     clause_chars: Optional[str] = None
     short_headline_finals: Optional[str] = None
+    byline_marks: Optional[str] = None  # □本报记者 X: marks some papers print before a byline
 
 
 YearSpan = Annotated[list[int], Field(min_length=2, max_length=2)]
@@ -491,11 +492,34 @@ def _check_places_extra(checked: _Checked, rows: list[dict], root: str) -> None:
         resolve(full, ("aliases", full))
 
 
+class RulesFile(RootModel[dict[Text, Text]]):
+    """rules.yaml: cleaning-log rule id → its Chinese name."""
+
+
+class Note(_Strict):
+    at: Literal["end", "after", "before", "headline"]
+    text: Text
+
+
+class NotesFile(RootModel[dict[Text, Note]]):
+    """notes.yaml: rule id → the editor's note shown at the damage."""
+
+
+class LabelsFile(_Strict):
+    encodings: dict[Text, Text]
+    evidence_kinds: dict[Text, Text]
+
+
+DATA_FILES: dict[str, type[BaseModel]] = {"rules.yaml": RulesFile, "notes.yaml": NotesFile, "labels.yaml": LabelsFile}
+
+
+@functools.cache
 def load_yaml(name: str) -> Any:
     """The generator's own wording in ``generator/data/`` (rules.yaml, labels.yaml,
-    notes.yaml): the same for every newspaper, so not part of a profile."""
-    with open(DATA_DIR / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    notes.yaml): the same for every newspaper, so not part of a profile; checked like a
+    profile's files (a mistake is ``file:line: what is wrong``, exit status 2)."""
+    checked, _ = _check_file(DATA_DIR / name, DATA_FILES[name], "the generator's own wording")
+    return checked.data
 
 
 def _longest_first(items) -> tuple[str, ...]:
@@ -523,6 +547,7 @@ class Layout:
     source_prefixes: tuple[str, ...] = ()
     source_suffixes: tuple[str, ...] = ()
     source_around: tuple[tuple[str, str], ...] = ()
+    byline_marks: str = ""
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> "Layout":
@@ -546,6 +571,7 @@ class Layout:
             source_prefixes=_longest_first(sources.get("prefixes")),
             source_suffixes=_longest_first(sources.get("suffixes")),
             source_around=tuple(tuple(pair) for pair in sources.get("around") or [] if len(pair) == 2),
+            byline_marks=str(data.get("byline_marks") or ""),
         )
 
 

@@ -14,7 +14,12 @@
    (您是不是要找) — and this script puts it in the line above the results.
 
    One file for every page instead of the same 4 KB inline in each: the search page's
-   link is made from Material's __md_scope (the site root, set in every page's head). */
+   link is made from Material's __md_scope (the site root, set in every page's head).
+
+   Material lists ten results, then four more each time the list is scrolled to its
+   end — seen only as a change from not at the end to at the end, so a scroll that
+   jumps to the new end (End key, a fast wheel, short results) loaded nothing more:
+   a scroll event sent after each addition lets it see the change. */
 (function () {
   var timer = null
   function run(ev) {
@@ -66,7 +71,12 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     var list = document.querySelector(".md-search-result__list")
-    if (list) new MutationObserver(function () { note(); more() }).observe(list, { childList: true })
+    if (list) new MutationObserver(function () {
+      note()
+      more()
+      var wrap = list.closest(".md-search__scrollwrap")
+      if (wrap) wrap.dispatchEvent(new Event("scroll"))
+    }).observe(list, { childList: true })
     more()
   })
   document.addEventListener("input", function (ev) {

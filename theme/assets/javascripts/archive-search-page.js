@@ -1,5 +1,5 @@
 /*
- * The full search page (search.html, written by generator/search.py): a query,
+ * The full search page (search.html, written by generator/search/index.py): a query,
  * filters (year, 栏目, place, topic) with their counts for the current query,
  * sort, and the results 20 at a time, more as the reader scrolls.  Everything
  * is in the page's URL (search.html?q=锦州&year=2020), so a search can be shared

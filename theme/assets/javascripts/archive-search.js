@@ -1,5 +1,5 @@
 /*
- * The archive's search worker: the browser half of generator/search.py.
+ * The archive's search worker: the browser half of generator/search/index.py.
  *
  * It speaks Material for MkDocs' worker protocol (SETUP 0 → READY 1, QUERY 2 →
  * RESULT 3), so Material's search box, result list and page highlighting are
@@ -14,12 +14,15 @@
  * characters left over stay together), ASCII words, and pinyin of known words
  * (jinzhou → 锦州) for an ASCII word no document has.  Every term is required.
  * A term matches where all its character pairs occur (a single character: where
- * it occurs); phrases and numbers with units are then checked against the
- * text of each candidate (search/t/N.js).  When nothing matches, the closest
- * spelling in the documents holding most of the query's characters is searched
- * instead (您是不是要找).  Results: the page of an entity named by the query, then
- * documents with more query words in the headline/filed under, then newer; the
- * first 20 with the passage where the words occur.  Material's box sends a
+ * it occurs); a number with a unit of one or two characters is one token of the
+ * index; other phrases and numbers with units are then checked against the text
+ * of each candidate (search/t/N.js).  When nothing matches, the closest spelling
+ * — a word of the word list one character away, else one found in the documents
+ * holding most of the query's characters — is searched instead (您是不是要找).
+ * Each token's postings are read from one file of each range of documents
+ * (meta.levels), joined end to end.  Results: the page of an entity named by the
+ * query, then documents with more query words in the headline/filed under, then
+ * newer; the first 20 with the passage where the words occur.  Material's box sends a
  * string; the search page (archive-search-page.js) sends a request object and
  * gets filters with their counts, sorted pages of results.
  */
@@ -27,7 +30,7 @@
   "use strict"
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
-  var FORMAT = 2  // generator/search.py FORMAT
+  var FORMAT = 3  // generator/search/index.py FORMAT
   var MAX_RESULTS = 100  // listed in the box (ten shown, more as the list scrolls); the count is exact, the search page lists all
   var VERIFY_MAX = 200  // candidates of a phrase or number with unit checked against their text (newest first)
   var PASSAGES = 20  // results shown with the passage where the query occurs (the text of each is loaded)
@@ -40,12 +43,12 @@
   var NUMBER = /^[0-9]+(?:\.[0-9]+)*$/
 
   var meta = null
-  var tokens = {}      // token → postings [headline, filed under, text only] (encoded)
+  var tokens = {}      // token → {first document of a range → postings [headline, filed under, text only] (encoded)}
   var words = {}       // first two characters → [words]
   var named = {}       // word → ids of the entity pages it names
-  var docs = {}        // id → [location, title, date, tags, teaser]
+  var docs = {}        // id → an article's [location, title, date, column]; an entity page's [location, name, kind, teaser]
   var texts = {}       // id → an article's text (headline, filed under, text: lines)
-  var pinyin = {}      // toneless pinyin → the words spelt so
+  var pinyin = {}      // toneless pinyin → {first document of a range → the words of that range spelt so}
   var variants = null  // traditional → simplified character
   var pending = {}     // file → promise
 
@@ -54,22 +57,32 @@
    * --------------------------------------------------------------------- */
   self.archiveSearch = {
     meta: function (m) { meta = m },
-    shard: function (n, t, w, p) {
-      for (var s in p || {}) pinyin[s] = p[s].split(" ")
-      for (var k in t) tokens[k] = t[k]
-      for (var h in w) words[h] = w[h].split(" ").map(function (item) {
-        var parts = item.split(":")
-        if (parts.length > 1) named[parts[0]] = parts[1].split(",").map(Number)
-        return parts[0]
-      })
+    /* the postings of a range of documents (from `lo` on) for the tokens of one hash
+       shard — "headline,filed under,text only" → the tokens with those postings —
+       and the words first found in those documents */
+    shard: function (lo, n, t, w, p) {
+      for (var s in p) (pinyin[s] = pinyin[s] || {})[lo] = p[s].split(" ")
+      for (var key in t) {
+        var entry = key.split(",")
+        t[key].split(" ").forEach(function (k) { (tokens[k] = tokens[k] || {})[lo] = entry })
+      }
+      for (var h in w) {
+        var list = words[h] = words[h] || []
+        w[h].split(" ").forEach(function (item) {
+          var parts = item.split(":")
+          if (parts.length > 1) named[parts[0]] = parts[1].split(",").map(Number)
+          if (list.indexOf(parts[0]) < 0) list.push(parts[0])
+        })
+      }
     },
     text: function (id, text) { texts[id] = text },
     variants: function (pairs) {
       variants = {}
       for (var i = 0; i + 1 < pairs.length; i += 2) variants[pairs.charAt(i)] = pairs.charAt(i + 1)
     },
-    docs: function (c, rows) {
-      for (var i = 0; i < rows.length; i++) docs[c * meta.chunk + i] = rows[i]
+    docs: function (c, rows) {  // c: a chunk of articles, or "eN" of entity pages
+      var first = typeof c === "number" ? c * meta.chunk : meta.articles + Number(c.slice(1)) * meta.chunk
+      for (var i = 0; i < rows.length; i++) docs[first + i] = rows[i]
     }
   }
 
@@ -96,27 +109,40 @@
     return p
   }
 
-  function shardOf(token) {
+  function hash(token) {
     var h = 0x811c9dc5
     for (var i = 0; i < token.length; i++) {
       var cp = token.codePointAt(i)
       if (cp > 0xffff) i++
       h = Math.imul(h ^ cp, 0x01000193) >>> 0
     }
-    return h % meta.shards
+    return h
   }
 
+  /* a token's postings are split by document number into ranges (meta.levels:
+     [first, end, shards, name]: the base, the newer, the newest with the entity
+     pages); each range is sharded by the token's hash */
   function shardFiles(toks) {
     var seen = {}
-    toks.forEach(function (t) { seen["s/" + shardOf(t) + ".js"] = 1 })
+    toks.forEach(function (t) {
+      var h = hash(t)
+      meta.levels.forEach(function (l) { seen["s/" + l[3] + "/" + (h % l[2]) + ".js"] = 1 })
+    })
     return Object.keys(seen)
   }
 
+  function isArticle(id) { return id < meta.articles }
+
+  function chunkFile(id) {
+    return isArticle(id) ? "d/" + Math.floor(id / meta.chunk) + ".js"
+      : "d/e" + Math.floor((id - meta.articles) / meta.chunk) + ".js"
+  }
+
   /* ------------------------------------------------------------------------
-   * Postings: base-32 varint gaps (generator/search.py encode_postings)
+   * Postings: base-32 varint gaps (generator/search/index.py encode_postings)
    * --------------------------------------------------------------------- */
-  function decode(data) {
-    var out = [], value = 0, prev = -1
+  function decode(data, base) {
+    var out = [], value = 0, prev = (base || 0) - 1
     for (var i = 0; i < data.length; i++) {
       var ch = data.charAt(i), more = meta.more.indexOf(ch)
       if (more >= 0) {
@@ -153,7 +179,7 @@
   /* ------------------------------------------------------------------------
    * Normalising: NFKC, lower case, traditional → simplified (OpenCC's table,
    * the part of it the index needs: search/v.js, loaded with the first
-   * Chinese query) — generator/search.py normalise()
+   * Chinese query) — generator/search/index.py normalise()
    * --------------------------------------------------------------------- */
   function fold(text) {
     if (!variants) return text
@@ -195,7 +221,7 @@
     return out
   }
 
-  /* the index tokens a literal string needs (generator/search.py tokens()) */
+  /* the index tokens a literal string needs (generator/search/index.py tokens()) */
   function tokensOf(text) {
     var out = [], m, re = new RegExp(RUN.source, "g")
     while ((m = re.exec(text))) {
@@ -204,8 +230,10 @@
       else {
         out.push(run)
         var next = text.charAt(m.index + run.length)
-        if (NUMBER.test(run) && CJK.test(next) && !/[0-9a-z.]/.test(text.charAt(m.index - 1)))
+        if (NUMBER.test(run) && CJK.test(next) && !/[0-9a-z.]/.test(text.charAt(m.index - 1))) {
           out.push(run + next)
+          if (CJK.test(text.charAt(m.index + run.length + 1))) out.push(run + text.substr(m.index + run.length, 2))
+        }
       }
     }
     return out
@@ -247,10 +275,17 @@
     return [phrases, rest.replace(/["“”「」『』]/g, " ")]
   }
 
+  var NUMBER_UNIT = /^([0-9]+(?:\.[0-9]+)*)[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,2}$/
+
   function term(text, kind) {
     var toks = kind === "word" && CJK.test(text) ? pairs(text) : tokensOf(text)
-    /* a phrase of one character pair or one ASCII word is exact in the index */
+    /* exact in the index: a phrase of one character pair or one ASCII word, and a
+       number with a unit of one or two characters (100万吨: one token) */
     var verify = kind === "number" || (kind === "phrase" && (toks.length > 1 || text !== toks[0]))
+    if (verify && NUMBER_UNIT.test(text) && toks.indexOf(text) >= 0) {
+      toks = [text]
+      verify = false
+    }
     return { text: text, kind: kind, toks: toks, verify: verify }
   }
 
@@ -280,18 +315,34 @@
   /* an ASCII word no document has, spelt like known words: jinzhou → 锦州 */
   function pinyinOf(t) {
     if (t.kind !== "ascii" || tokens[t.text] || !/^[a-z]{4,}$/.test(t.text) || !pinyin[t.text]) return t
-    var alt = term(pinyin[t.text][0], "word")
+    /* the names of entity pages first, then the words of the oldest range (each
+       range's words in the order of their documents there) */
+    var byRange = pinyin[t.text], ranges = Object.keys(byRange).map(Number).sort(function (a, b) {
+      return (b >= meta.articles) - (a >= meta.articles) || a - b
+    })
+    var alt = term(byRange[ranges[0]][0], "word")
     alt.via = t.text
     return alt
   }
 
   /* documents holding a term's tokens: [anywhere, in the headline, in headline or filed under] */
+  /* a token's postings in every range, by field: ranges follow each other, so they join end to end */
+  function postings(tok) {
+    var byRange = tokens[tok], out = [[], [], []]
+    if (!byRange) return null
+    meta.levels.forEach(function (l) {
+      var entry = byRange[l[0]]
+      if (entry) for (var k = 0; k < 3; k++) if (entry[k]) out[k] = out[k].concat(decode(entry[k], l[0]))
+    })
+    return out
+  }
+
   function match(t) {
     var all = null, head = null, filed = null
     for (var i = 0; i < t.toks.length; i++) {
-      var entry = tokens[t.toks[i]]
+      var entry = postings(t.toks[i])
       if (!entry) return [[], [], []]
-      var h = decode(entry[0]), f = union(h, decode(entry[1])), a = union(f, decode(entry[2]))
+      var h = entry[0], f = union(h, entry[1]), a = union(f, entry[2])
       all = all ? intersect(all, a) : a
       head = head ? intersect(head, h) : h
       filed = filed ? intersect(filed, f) : f
@@ -305,8 +356,8 @@
   function loadTexts(ids) {
     var files = [], chunks = {}
     ids.forEach(function (id) {
-      if (id >= meta.entities) { if (!(id in texts)) files.push("t/" + id + ".js") }
-      else chunks["d/" + Math.floor(id / meta.chunk) + ".js"] = 1
+      if (isArticle(id)) { if (!(id in texts)) files.push("t/" + id + ".js") }
+      else chunks[chunkFile(id)] = 1
     })
     var batches = [loadAll(Object.keys(chunks))]
     for (var i = 0; i < files.length; i += 50) batches.push(loadMany(files.slice(i, i + 50)))
@@ -314,7 +365,7 @@
   }
 
   function textOf(id) {
-    return id >= meta.entities ? texts[id] || "" : (docs[id] ? docs[id][1] : "")
+    return isArticle(id) ? texts[id] || "" : (docs[id] ? docs[id][1] : "")
   }
 
   var normalCache = {}
@@ -327,7 +378,46 @@
    * Did you mean: the closest spelling found in the documents holding most of
    * the query's characters (one character substituted), as a known word
    * --------------------------------------------------------------------- */
+  function hamming(a, b) {
+    var diff = 0
+    for (var k = 0; k < a.length; k++) if (a.charAt(k) !== b.charAt(k)) diff++
+    return diff
+  }
+
+  /* the word list's words that start like the term (its first two characters) and
+     differ from it in one later character: 营商坏境 → 营商环境, 九道领 → 九道岭(镇);
+     the one in most documents, as the longest named form */
+  function closestWord(t) {
+    var n = t.text.length, head = t.text.substr(0, 2), found = []
+    if (n < 3) return Promise.resolve(null)
+    ;(words[head] || []).forEach(function (w) {
+      var spelling = w.substr(0, n)
+      if (w.length >= n && hamming(spelling, t.text) === 1 && found.indexOf(spelling) < 0) found.push(spelling)
+    })
+    if (!found.length) return Promise.resolve(null)
+    found = found.slice(0, 5)
+    var need = []
+    found.forEach(function (w) { need = need.concat(pairs(w)) })
+    return loadAll(shardFiles(need)).then(function () {
+      var best = found.map(function (w) { return [match(term(w, "word"))[0].length, w] })
+        .sort(function (a, b) { return b[0] - a[0] || (a[1] < b[1] ? -1 : 1) })[0]
+      return best[0] ? longest(best[1]) : null
+    })
+  }
+
+  /* a spelling found, as the name of a place or organisation when one starts so (九道岭 → 九道岭镇) */
+  function longest(best) {
+    var longer = (words[best.substr(0, 2)] || []).filter(function (w) {
+      return w.length > best.length && w.indexOf(best) === 0 && named[w]
+    }).sort(function (a, b) { return a.length - b.length })
+    return longer.length ? longer[0] : best
+  }
+
   function closest(t) {
+    return closestWord(t).then(function (w) { return w || closestInText(t) })
+  }
+
+  function closestInText(t) {
     var chars = t.text.split("").filter(function (c) { return CJK.test(c) })
     if (chars.length < 2) return Promise.resolve(null)
     return loadAll(shardFiles(chars)).then(function () {
@@ -336,8 +426,8 @@
         match({ toks: [c] })[0].forEach(function (id) { count[id] = (count[id] || 0) + 1 })
       })
       var ids = Object.keys(count).map(Number).filter(function (id) {
-        return count[id] >= chars.length - 1 && id >= meta.entities
-      }).sort(function (a, b) { return count[b] - count[a] || a - b }).slice(0, 30)
+        return count[id] >= chars.length - 1 && isArticle(id)
+      }).sort(function (a, b) { return count[b] - count[a] || b - a }).slice(0, 30)
       return loadTexts(ids).then(function () {
         var found = {}, n = t.text.length
         ids.forEach(function (id) {
@@ -353,13 +443,7 @@
         })
         var best = Object.keys(found).sort(function (a, b) { return found[b] - found[a] })[0]
         if (!best) return null
-        return loadAll(shardFiles([best.substr(0, 2)])).then(function () {
-          var list = words[best.substr(0, 2)] || []
-          var longer = list.filter(function (w) {
-            return w.length > best.length && w.indexOf(best) === 0 && named[w]
-          }).sort(function (a, b) { return a.length - b.length })
-          return longer.length ? longer[0] : best  // 九道岭 → the place 九道岭镇
-        })
+        return loadAll(shardFiles([best.substr(0, 2)])).then(function () { return longest(best) })
       })
     })
   }
@@ -430,9 +514,28 @@
    * Search: every term required; quoted phrases and numbers with their unit
    * checked against the text; results in Material's shape
    * --------------------------------------------------------------------- */
+  /* ties: articles before entity pages, newest first (articles are numbered oldest
+     first), entity pages with more articles first (they are numbered so) */
+  function newest(id) { return isArticle(id) ? [0, -id] : [1, id] }
+
+  /* what a result shows: [location, title, date, tags, teaser] */
+  function row(id) {
+    var d = docs[id]
+    if (!isArticle(id)) return [d[0], d[1], "", [d[2]], d[3]]
+    return [d[0], d[1], d[2], [d[2] || "日期不详", d[3]].filter(Boolean), ""]
+  }
+
+  var TEASER = 60  // characters of the lead shown when the words are only in the headline
+
+  function lead(id) {
+    var line = (texts[id] || "").split("\n").slice(2).filter(function (l) { return l.trim() })[0] || ""
+    line = line.trim()
+    return line.length > TEASER ? line.substr(0, TEASER) + "…" : line
+  }
+
   function rankAndList(terms, ids, score, exact, extra) {
     function key(id) {
-      return [exact[id] ? 0 : 1, -(score[id] || 0), id < meta.entities ? 1 : 0, id]
+      return [exact[id] ? 0 : 1, -(score[id] || 0)].concat(newest(id))
     }
     ids.sort(function (a, b) {
       var ka = key(a), kb = key(b)
@@ -442,8 +545,8 @@
     var total = ids.length
     ids = ids.slice(0, MAX_RESULTS)
     var chunks = {}
-    ids.forEach(function (id) { chunks["d/" + Math.floor(id / meta.chunk) + ".js"] = 1 })
-    var shown = ids.slice(0, PASSAGES).filter(function (id) { return id >= meta.entities })
+    ids.forEach(function (id) { chunks[chunkFile(id)] = 1 })
+    var shown = ids.slice(0, PASSAGES).filter(isArticle)
     return Promise.all([loadAll(Object.keys(chunks)), loadTexts(shown)]).then(function () {
       var needles = terms.map(function (t) { return t.text }), marks = {}
       terms.forEach(function (t) { marks[t.text] = true })
@@ -453,11 +556,12 @@
           '"' + (extra || "") + "></span>"
       return {
         items: ids.map(function (id, rank) {
-          var d = docs[id], text = (rank < PASSAGES && texts[id] && passage(texts[id], needles)) || d[4]
+          var d = row(id), found = rank < PASSAGES && texts[id] && passage(texts[id], needles)
+          var text = found || mark(d[4] || (rank < PASSAGES ? lead(id) : ""), needles)
           return [{
             location: d[0],
             title: mark(d[1], needles),
-            text: (rank ? "" : note) + (text ? "<p>" + (text === d[4] ? mark(text, needles) : text) + "</p>" : ""),
+            text: (rank ? "" : note) + (text ? "<p>" + text + "</p>" : ""),
             tags: d[3].map(escapeHTML),
             score: ids.length - rank,
             terms: marks
@@ -481,7 +585,8 @@
     if (!checks.length || !ids.length) return Promise.resolve([ids, score, exact, 0])
     /* the entity pages and the newest VERIFY_MAX articles are checked; when there
        are more candidates, the count is estimated from them (and said to be) */
-    var sample = ids.slice(0, VERIFY_MAX)
+    var articles = ids.filter(isArticle)
+    var sample = articles.slice(-VERIFY_MAX).concat(ids.filter(function (id) { return !isArticle(id) }))
     return loadTexts(sample).then(function () {
       var ok = sample.filter(function (id) {
         var text = normalText(id)
@@ -566,7 +671,7 @@
       var r = all[1], words = (req.q || "").trim() !== ""
       if (!r) {
         r = { terms: [], ids: [], score: {}, exact: {}, note: {} }
-        if (!words) for (var id = meta.entities; id < meta.docs; id++) r.ids.push(id)  // browsing by filter
+        if (!words) for (var id = 0; id < meta.articles; id++) r.ids.push(id)  // browsing by filter
       }
       var chosen = KINDS.filter(function (k) { return req[k] })
       var sets = {}
@@ -589,9 +694,9 @@
         }).filter(function (row) { return row[2] > 0 || row[0] === req[k] })
       })
       function key(id) {
-        if (req.sort === "new") return [id < meta.entities ? 1 : 0, id]
-        if (req.sort === "old") return [id < meta.entities ? 1 : 0, -id]
-        return [r.exact[id] ? 0 : 1, -(r.score[id] || 0), id < meta.entities ? 1 : 0, id]
+        if (req.sort === "new") return newest(id)
+        if (req.sort === "old") return isArticle(id) ? [0, id] : [1, id]
+        return [r.exact[id] ? 0 : 1, -(r.score[id] || 0)].concat(newest(id))
       }
       ids = ids.slice().sort(function (a, b) {
         var ka = key(a), kb = key(b)
@@ -600,7 +705,7 @@
       })
       var from = req.from || 0, page = ids.slice(from, from + (req.size || 20))
       var chunks = {}
-      page.forEach(function (id) { chunks["d/" + Math.floor(id / meta.chunk) + ".js"] = 1 })
+      page.forEach(function (id) { chunks[chunkFile(id)] = 1 })
       return Promise.all([loadAll(Object.keys(chunks)), loadTexts(page)]).then(function () {
         var needles = r.terms.map(function (t) { return t.text })
         return {
@@ -611,9 +716,9 @@
           note: r.note,
           facets: counts,
           items: page.map(function (id) {
-            var d = docs[id], text = needles.length && texts[id] ? passage(texts[id], needles) : null
+            var d = row(id), text = needles.length && texts[id] ? passage(texts[id], needles) : null
             return { location: d[0], title: mark(d[1], needles), date: d[2], tags: d[3],
-                     text: text || mark(d[4], needles) }
+                     text: text || mark(d[4] || lead(id), needles) }
           })
         }
       })
