@@ -139,12 +139,12 @@ def test_templates_interpolate_nothing_unescaped() -> None:
     unfiltered = re.compile(r"front_matter|p|[\w.]*link|[\w.]*(counts\.\w+|line|n_\w+|index|raw_lines|count|log_counts)"
                             r"|[\w.]*date\.(year|month|day|isoformat\(\))|(first|last)_date|kind_names\[e\.kind\]"
                             r'|"%\.2f" \| format\(confidence\)|"%02d" \| format\(m\.month\)'
-                            r"|([\w.]*\.)?(year|month|n|w|number|page_number|continued)|\w+ \| length"  # numbers
+                            r"|([\w.]*\.)?(year|month|day|n|w|number|page_number|continued)|\w+ \| length"  # numbers
                             # what paging.py writes from numbers, dates and our links: page links, counts, page lists
                             r"|pager|counts|log_id|a\.log_id|\"\{#original\}\"|\"\{(#|: #)\" ~ a\.log_id ~ \"( \.article-log-title )?\}\"")
     templates = sorted((ROOT / "generator" / "templates").glob("*.j2"))
     macros = {name for tpl in templates for name in re.findall(r"\{%-? *macro (\w+)\(", tpl.read_text("utf-8"))}
-    macro_call = re.compile(r"(\w+\.)?(" + "|".join(sorted(macros)) + r")\([\w.]*\)")
+    macro_call = re.compile(r"(\w+\.)?(" + "|".join(sorted(macros)) + r")\([\w., ]*\)")
     for tpl in templates:
         text = tpl.read_text("utf-8")
         assert "title:" not in text and not text.startswith("---"), f"{tpl.name}: front matter written by hand"
