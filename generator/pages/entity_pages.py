@@ -7,8 +7,11 @@ has an index sorted by pinyin (pypinyin) with letter headings; places also as a
 tree.  Plain Markdown, not Material's tags plugin (its listing pages grow to
 megabytes at a few thousand articles).
 
-Every piece of newspaper text goes through ``md_escape_inline`` so a title with
-``[``, ``*`` or ``<script>`` renders literally.
+The layout is in ``templates/entity.md.j2`` and ``templates/entity_index.md.j2``;
+this module chooses and orders the articles and entities and makes the links and the
+keyword-in-context snippets.  Every piece of newspaper text is escaped by the
+templates' ``md`` filter (``md_escape_inline``) so a title with ``[``, ``*`` or
+``<script>`` renders literally.
 """
 
 from __future__ import annotations

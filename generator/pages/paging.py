@@ -103,11 +103,6 @@ def in_order_links(docs: list[str], n: int) -> dict | None:
             "next": {"link": rel(here, docs[n])} if n < len(docs) else None}
 
 
-def in_order_pager(docs: list[str], n: int) -> list[str]:
-    """``in_order_links`` as Markdown lines (none for one page)."""
-    return _lines(_macros().in_order_pager(in_order_links(docs, n)))
-
-
 def md_size(text: str) -> int:
     return len(text.encode("utf-8"))
 
@@ -156,7 +151,8 @@ def pager_links(page: Page, pages: list[Page], label: Callable[[Page], str] = la
 
 
 def pager(page: Page, pages: list[Page], label: Callable[[Page], str] = lambda p: "") -> list[str]:
-    """``pager_links`` as Markdown lines (none for a list of one page)."""
+    """``pager_links`` as the ``pager`` macro writes them, as lines (none for a list of
+    one page); the templates call the macro themselves."""
     return _lines(_macros().pager(pager_links(page, pages, label)))
 
 
@@ -171,11 +167,6 @@ def page_groups(pages: list[Page], group: Callable[[Page], str], label: Callable
             groups.append({"group": group(p), "links": []})
         groups[-1]["links"].append(_target(pages[0].doc, str(p.number), p, label))
     return groups
-
-
-def page_list(pages: list[Page], group: Callable[[Page], str], label: Callable[[Page], str]) -> list[str]:
-    """``page_groups`` as Markdown lines."""
-    return _lines(_macros().page_list(page_groups(pages, group, label)))
 
 
 def counts(page: Page, pages: list[Page], unit: str = "篇") -> str:

@@ -1,7 +1,9 @@
 """The archive through time: timeline pages, a per-month bar chart, and date order.
 
 Pure functions of a list of :class:`~generator.model.Article`: they return Markdown
-text and never touch the disk.  The timeline is kept out of the navigation and lists
+text and never touch the disk.  The layout is in ``templates/timeline_*.md.j2`` and
+the macros of ``templates/_timeline.md.j2`` (entries, listing, the chart); this
+module prepares the data.  The timeline is kept out of the navigation and lists
 the articles newest first; past one page (``paging.PER_PAGE`` articles), each year
 gets its own page, paginated from its oldest article (``paging``), and the index
 keeps only the chart and the counts, so no page grows without bound and a new
