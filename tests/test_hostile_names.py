@@ -133,19 +133,24 @@ def test_no_script_runs_from_a_file_name_in_chromium(hostile_site: Path, http_se
 
 def test_templates_interpolate_nothing_unescaped() -> None:
     """Every ``{{ … }}`` in a template is escaped (``md``/``h`` filter), or is a number,
-    a date, a link we made, text already escaped (``p``), or the front matter block
-    written by the YAML writer; no template writes front matter by hand."""
+    a date, a link we made, text already escaped (``p``), the front matter block
+    written by the YAML writer, or a call of a macro defined in a template (whose own
+    ``{{ … }}`` are checked here like any other); no template writes front matter by hand."""
     unfiltered = re.compile(r"front_matter|p|[\w.]*link|[\w.]*(counts\.\w+|line|n_\w+|index|raw_lines|count|log_counts)"
                             r"|[\w.]*date\.(year|month|day|isoformat\(\))|(first|last)_date|kind_names\[e\.kind\]"
                             r'|"%\.2f" \| format\(confidence\)|"%02d" \| format\(m\.month\)'
-                            r"|([\w.]*\.)?(year|month|n|w|number|page_number|continued)|\w+ \| length"  # numbers
+                            r"|([\w.]*\.)?(year|month|day|n|w|number|page_number|continued)|\w+ \| length"  # numbers
                             # what paging.py writes from numbers, dates and our links: page links, counts, page lists
                             r"|pager|counts|log_id|a\.log_id|\"\{#original\}\"|\"\{(#|: #)\" ~ a\.log_id ~ \"( \.article-log-title )?\}\"")
-    for tpl in (ROOT / "generator" / "templates").glob("*.j2"):
+    templates = sorted((ROOT / "generator" / "templates").glob("*.j2"))
+    macros = {name for tpl in templates for name in re.findall(r"\{%-? *macro (\w+)\(", tpl.read_text("utf-8"))}
+    macro_call = re.compile(r"(\w+\.)?(" + "|".join(sorted(macros)) + r")\([\w., ]*\)")
+    for tpl in templates:
         text = tpl.read_text("utf-8")
         assert "title:" not in text and not text.startswith("---"), f"{tpl.name}: front matter written by hand"
         for expr in re.findall(r"\{\{ *(.*?) *\}\}", text):
-            assert re.search(r"\| *(md|h)$", expr) or unfiltered.fullmatch(expr), f"{tpl.name}: {{{{ {expr} }}}}"
+            assert re.search(r"\| *(md|h)$", expr) or unfiltered.fullmatch(expr) or macro_call.fullmatch(expr), \
+                f"{tpl.name}: {{{{ {expr} }}}}"
 
 
 # ---------------------------------------------------------------------------

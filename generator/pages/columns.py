@@ -21,7 +21,7 @@ from ..model import Article
 from .mdtext import front_matter_block
 from .metadata import article_path, ascii_words, rel, source_path
 from .pagenames import PageName, cn_date
-from .paging import PER_PAGE, Page, counts, md_size, page_list, pager, paginate
+from .paging import PER_PAGE, Page, counts, md_size, page_groups, pager_links, paginate
 
 INDEX = "columns/index.md"
 
@@ -89,8 +89,8 @@ def column_pages(articles: Iterable[Article], names: dict[str, PageName], per_pa
             pages[here] = template.render(
                 front_matter=front_matter_block({"title": title}), column=column, number=0 if page.first else page.number,
                 articles=_rows(page.entries, here, names), n_articles=len(arts), paged=len(listing) > 1,
-                counts=counts(page, listing), pager="\n".join(pager(page, listing, _dates)),
-                pages=page_list(listing, _year, _dates) if page.first else [],
+                counts=counts(page, listing), pager=pager_links(page, listing, _dates),
+                pages=page_groups(listing, _year, _dates) if page.first else [],
                 index_link=rel(here, INDEX), column_link=rel(here, doc))
     pages[INDEX] = env().get_template("columns_index.md.j2").render(
         front_matter=front_matter_block({"title": "栏目"}),

@@ -7,8 +7,11 @@ has an index sorted by pinyin (pypinyin) with letter headings; places also as a
 tree.  Plain Markdown, not Material's tags plugin (its listing pages grow to
 megabytes at a few thousand articles).
 
-Every piece of newspaper text goes through ``md_escape_inline`` so a title with
-``[``, ``*`` or ``<script>`` renders literally.
+The layout is in ``templates/entity.md.j2`` and ``templates/entity_index.md.j2``;
+this module chooses and orders the articles and entities and makes the links and the
+keyword-in-context snippets.  Every piece of newspaper text is escaped by the
+templates' ``md`` filter (``md_escape_inline``) so a title with ``[``, ``*`` or
+``<script>`` renders literally.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from ..entities.slugs import EntitySlugs
 from ..model import Article, Paragraph
 from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
-from .paging import PER_PAGE, Page, counts, md_size, page_list, pager, paginate
+from .paging import PER_PAGE, Page, counts, md_size, page_groups, pager_links, paginate
 
 KINDS = {
     "place": ("places", "地点"),
@@ -66,11 +69,6 @@ def pinyin_key(name: str, kind: str = "", surnames: Surnames = ()) -> tuple:
     return (letter(name, kind, surnames) == "#", pinyin_words(name, kind, surnames), name)
 
 
-def _front_matter(title: str) -> str:
-    """The page's front matter (the one YAML writer), as the first entry of its lines."""
-    return front_matter_block({"title": title}).removesuffix("\n")
-
-
 # ---------------------------------------------------------------------------
 # who mentions what
 # ---------------------------------------------------------------------------
@@ -96,19 +94,22 @@ def _surfaces(kind: str, key: str, idx: EntityIndex) -> list[str]:
     return sorted(forms, key=lambda form: (-len(form), form))  # longest first; ties by text, not set order
 
 
-def _snippet_at(text: str, start: int, end: int) -> str:
-    before = text[max(0, start - SNIPPET):start]
-    after = text[end:end + SNIPPET]
-    return ("…" if start > SNIPPET else "") + md_escape_inline(before) + "**" + md_escape_inline(text[start:end]) \
-        + "**" + md_escape_inline(after) + ("…" if end + SNIPPET < len(text) else "")
+Snippet = dict  # keyword in context: {cut_before, before, word, after, cut_after}, or {roles} of a byline
 
 
-def kwic(art: Article, kind: str, key: str, idx: EntityIndex) -> str:
-    """One line of keyword in context (Markdown), or ``''``: the first body mention,
-    else the first printed form found in headline, 核心提示, body, captions or 链接 box."""
+def _snippet_at(text: str, start: int, end: int) -> Snippet:
+    return {"roles": [], "cut_before": start > SNIPPET, "before": text[max(0, start - SNIPPET):start], "word": text[start:end],
+            "after": text[end:end + SNIPPET], "cut_after": end + SNIPPET < len(text)}
+
+
+def kwic(art: Article, kind: str, key: str, idx: EntityIndex) -> Snippet | None:
+    """One line of keyword in context, or ``None``: the first body mention, else the
+    first printed form found in headline, 核心提示, body, captions or 链接 box (the
+    ``snippet`` macro of ``entity.md.j2`` escapes and writes it).  A person: the roles
+    of the byline (``{"roles": ["文", "摄影"]}``)."""
     if kind == "person":
         roles = (["文"] if key in art.authors else []) + (["摄影"] if key in art.photographers else [])
-        return "署名：" + "、".join(roles) if roles else ""
+        return {"roles": roles} if roles else None
     for para, start, end, k, name in art.mentions:
         if k == kind and name == key and para < len(art.body):
             return _snippet_at(art.body[para].text, start, end)
@@ -120,7 +121,7 @@ def kwic(art: Article, kind: str, key: str, idx: EntityIndex) -> str:
             at = text.find(form) if text else -1
             if at >= 0:
                 return _snippet_at(text, at, at + len(form))
-    return ""
+    return None
 
 
 @dataclass
@@ -147,66 +148,67 @@ def _date_order(art: Article) -> tuple:
     return (art.date is None, -(art.date.toordinal() if art.date else 0), art.source, art.index)
 
 
-def _article_line(art: Article, url_of: UrlOf, snippet: str) -> tuple[str, str]:
-    """One entry — date, title, column and the keyword in context — as the text before
-    and after the way up to the site root (``../``), which depends on the page it is on."""
-    date = art.date.isoformat() if art.date else "日期不详"
-    column = f" · {md_escape_inline(art.column)}" if art.column else ""
-    return (f"- {date} · [{md_escape_inline(art.title or '（无标题）')}](",
-            f"{url_of(art)}){column}" + (f"  \n  {snippet}" if snippet else ""))
+def _article_entry(art: Article, url_of: UrlOf, snippet: Snippet | None) -> dict:
+    """One entry — date, title, column and the keyword in context — for ``entity.md.j2``;
+    ``url`` is docs-relative (the way up to the site root, ``../``, depends on the page)."""
+    return {"day": art.date, "date": art.date.isoformat() if art.date else "日期不详", "title": art.title or "（无标题）",
+            "column": art.column, "url": url_of(art), "snippet": snippet}
+
+
+def _snippet_bytes(s: Snippet | None) -> int:
+    if not s:
+        return 0
+    if s["roles"]:
+        return md_size("署名：" + "、".join(s["roles"]))
+    return (3 * (s["cut_before"] + s["cut_after"]) + 4 + md_size(md_escape_inline(s["before"]))
+            + md_size(md_escape_inline(s["word"])) + md_size(md_escape_inline(s["after"])))
+
+
+def _entry_bytes(e: dict) -> int:
+    """The bytes of an entry's line as ``entity.md.j2`` writes it, less the ``../``s."""
+    return (md_size(f"- {e['date']} · [{md_escape_inline(e['title'])}]({e['url']})")
+            + (md_size(f" · {md_escape_inline(e['column'])}") if e["column"] else 0)
+            + (5 + _snippet_bytes(e["snippet"]) if e["snippet"] else 0))
 
 
 # ---------------------------------------------------------------------------
 # headers
 # ---------------------------------------------------------------------------
-def _link(doc: str, kind: str, key: str, slugs: EntitySlugs) -> str:
-    return f"[{md_escape_inline(display_name(kind, key))}]({rel(doc, entity_path(kind, key, slugs))})"
+def _link(doc: str, kind: str, key: str, slugs: EntitySlugs) -> dict:
+    """An entity's name and the link to its page from ``doc``."""
+    return {"name": display_name(kind, key), "link": rel(doc, entity_path(kind, key, slugs))}
 
 
-def _place_header(key: str, doc: str, have: set[str], ctx: BuildContext) -> list[str]:
+def _place_header(key: str, doc: str, have: set[str], ctx: BuildContext) -> dict:
     idx, slugs = ctx.entities, _slugs(ctx)
     place = idx.places.get(key) or idx.register(key)
-    lines = [f"- 类别：{LEVEL_NAMES.get(place.level, place.level)}"]
-    chain = [md_escape_inline(ctx.root_place)]
+    chain = [{"name": ctx.root_place, "link": ""}]
     for depth in range(1, len(place.path) - 1):
         parent = "/".join(place.path[1:depth + 1])
-        chain.append(_link(doc, "place", parent, slugs) if parent in have else md_escape_inline(place.path[depth]))
-    lines.append("- 上级：" + " › ".join(chain))
+        chain.append(_link(doc, "place", parent, slugs) if parent in have else {"name": place.path[depth], "link": ""})
     children = sorted(idx.children.get(key, []), key=lambda k: pinyin_key(display_name("place", k)))
-    if children:
-        linked = [_link(doc, "place", c, slugs) for c in children if c in have]
-        rest = len(children) - len(linked)
-        lines.append("- 下辖：" + "、".join(linked) + (f"（另有 {rest} 处本档案尚无报道）" if rest else ""))
-    aliases = sorted(idx.place_aliases.get(key, set()) - {place.name}, key=pinyin_key)
-    if aliases:
-        lines.append("- 又作：" + "、".join(md_escape_inline(a) for a in aliases))
-    if place.code:
-        lines.append(f"- 区划代码：{md_escape_inline(place.code)}")
-    return lines
+    linked = [_link(doc, "place", c, slugs) for c in children if c in have]
+    return {"kind": "place", "shown": True, "level": LEVEL_NAMES.get(place.level, place.level), "chain": chain,
+            "n_children": len(children), "children": linked, "n_unreported": len(children) - len(linked),
+            "aliases": sorted(idx.place_aliases.get(key, set()) - {place.name}, key=pinyin_key), "code": place.code}
 
 
-def _topic_header(key: str, idx: EntityIndex) -> list[str]:
+def _topic_header(key: str, idx: EntityIndex) -> dict:
     info = idx.topic_info.get(key) or {}
-    lines = []
-    if info.get("description"):
-        lines.append(md_escape_inline(str(info["description"])))
-        lines.append("")
+    description = str(info["description"]) if info.get("description") else ""
     aliases = sorted({s for s, c in idx.topics.items() if c == key and s != key}, key=pinyin_key)
-    if aliases:
-        lines.append("- 又作：" + "、".join(md_escape_inline(a) for a in aliases))
-    return lines
+    return {"kind": "topic", "shown": bool(description or aliases), "description": description, "aliases": aliases}
 
 
-def _org_header(key: str, idx: EntityIndex) -> list[str]:
+def _org_header(key: str, idx: EntityIndex) -> dict:
     aliases = sorted({s for s, c in idx.org_aliases.items() if c == key and s != key}, key=pinyin_key)
-    return ["- 又作：" + "、".join(md_escape_inline(a) for a in aliases)] if aliases else []
+    return {"kind": "organization", "shown": bool(aliases), "aliases": aliases}
 
 
-def _person_header(key: str, arts: list[Article]) -> list[str]:
+def _person_header(key: str, arts: list[Article]) -> dict:
     wrote = sum(key in a.authors for a in arts)
     shot = sum(key in a.photographers for a in arts)
-    parts = ([f"文 {wrote} 篇"] if wrote else []) + ([f"摄影 {shot} 篇"] if shot else [])
-    return ["- 署名：" + "，".join(parts)] if parts else []
+    return {"kind": "person", "shown": bool(wrote or shot), "n_wrote": wrote, "n_shot": shot}
 
 
 # ---------------------------------------------------------------------------
@@ -218,9 +220,15 @@ def _slugs(ctx: BuildContext) -> EntitySlugs:
     return ctx.slugs
 
 
+def _env():
+    from .render import env  # rendering imports this module: imported late
+
+    return env()
+
+
 def _date_label(page: Page) -> str:
     """A page's date range: ``2020-11-25至2021-03-02``."""
-    dates = [a.date for a, _ in page.entries if a.date]
+    dates = [e["day"] for e in page.entries if e["day"]]
     if not dates:
         return "日期不详"
     newest, oldest = max(dates).isoformat(), min(dates).isoformat()
@@ -228,7 +236,7 @@ def _date_label(page: Page) -> str:
 
 
 def _year_label(page: Page) -> str:
-    dates = [a.date for a, _ in page.entries if a.date]
+    dates = [e["day"] for e in page.entries if e["day"]]
     return f"{max(dates).year}年" if dates else "日期不详"
 
 
@@ -245,40 +253,28 @@ def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | Non
     entries = entity_entries(articles)
     have_places = {key for kind, key in entries if kind == "place"}
     pages: dict[str, str] = {}
+    template = _env().get_template("entity.md.j2")
     for (kind, key), entry in entries.items():
         doc = entity_path(kind, key, slugs)
         base = doc[:-3]
         name = display_name(kind, key)
         folder, label = KINDS[kind]
         verb = "署名" if kind == "person" else "提及"
-        lines = [(a, _article_line(a, url_of, kwic(a, kind, key, idx))) for a in sorted(entry.articles, key=_date_order)]
-        listing = paginate(base, lines, lambda e: md_size(e[1][0]) + md_size(e[1][1]) + 6, per_page=per_page)
+        rows = [_article_entry(a, url_of, kwic(a, kind, key, idx)) for a in sorted(entry.articles, key=_date_order)]
+        listing = paginate(base, rows, lambda e: _entry_bytes(e) + 6, per_page=per_page)
+        header = (_place_header(key, doc, have_places, ctx) if kind == "place" else _topic_header(key, idx) if kind == "topic"
+                  else _org_header(key, idx) if kind == "organization" else _person_header(key, entry.articles))
         for page in listing:
             here = page.doc
-            if page.first:
-                out = [_front_matter(name), "", f"# {md_escape_inline(name)}", "",
-                       f"[← 全部{label}]({rel(here, folder + '/index.md')})", ""]
-                header = (_place_header(key, here, have_places, ctx) if kind == "place" else _topic_header(key, idx) if kind == "topic"
-                          else _org_header(key, idx) if kind == "organization" else _person_header(key, entry.articles))
-                if header:
-                    out += header + [""]
-                out.append(f"## {verb}{md_escape_inline(name)}的文章（{len(lines)} 篇）" if lines
-                           else "本档案中尚无直接提及此处的文章。")
-            else:
-                title = f"{name}（第 {page.number} 页）"
-                out = [_front_matter(title), "", f"# {md_escape_inline(title)}", "",
-                       f"[← {md_escape_inline(name)}]({rel(here, doc)}) · [全部{label}]({rel(here, folder + '/index.md')})",
-                       "", f"## {verb}{md_escape_inline(name)}的文章"]
-            out.append("")
-            if len(listing) > 1:
-                out += [counts(page, listing), ""] + pager(page, listing, _date_label) + [""]
+            title = name if page.first else f"{name}（第 {page.number} 页）"
             up = "../" * here.count("/")
-            out += [head + up + tail for _, (head, tail) in page.entries]
-            if len(listing) > 1:
-                out += [""] + pager(page, listing, _date_label)
-                if page.first:
-                    out += ["", "### 全部页", ""] + page_list(listing, _year_label, _date_label)
-            pages[here] = "\n".join(out) + "\n"
+            pages[here] = template.render(
+                front_matter=front_matter_block({"title": title}), title=title, name=name, first=page.first,
+                label=label, verb=verb, index_link=rel(here, folder + "/index.md"), entity_link=rel(here, doc),
+                h=header, n_articles=len(rows), counts=counts(page, listing) if len(listing) > 1 else "",
+                pager=pager_links(page, listing, _date_label),
+                pages=page_groups(listing, _year_label, _date_label) if page.first and len(listing) > 1 else [],
+                entries=[dict(e, link=up + e["url"]) for e in page.entries])
     for kind in KINDS:
         pages.update(_index_pages(kind, entries, ctx, per_page))
     return pages
@@ -298,48 +294,44 @@ def _index_pages(kind: str, entries: dict[tuple[str, str], _Entry], ctx: BuildCo
     slugs, surnames = _slugs(ctx), ctx.entities.surnames
     keys = sorted((k for kd, k in entries if kd == kind), key=lambda k: pinyin_key(display_name(kind, k), kind, surnames))
     verb = "署名" if kind == "person" else "提及"
+    template = _env().get_template("entity_index.md.j2")
 
-    def line(key: str, here: str) -> str:
-        where = ""
-        if kind == "place":
-            parent = key.rsplit("/", 1)[0] if "/" in key else ""
-            where = f" · {md_escape_inline(parent.rsplit('/', 1)[-1])}" if parent else ""
-        return f"- {_link(here, kind, key, slugs)}（{len(entries[(kind, key)].articles)}）{where}"
+    def entry(key: str, here: str) -> dict:
+        parent = key.rsplit("/", 1)[0] if kind == "place" and "/" in key else ""
+        return dict(_link(here, kind, key, slugs), n=len(entries[(kind, key)].articles), parent=parent.rsplit("/", 1)[-1])
 
     by_letter: dict[str, list[str]] = defaultdict(list)
     for key in keys:
         by_letter[letter(display_name(kind, key), kind, surnames)].append(key)
-    lines = [_front_matter(label), "", f"# {md_escape_inline(label)}", "",
-             f"共 {len(keys)} 个{label}，按拼音排序；括号内为{verb}的文章数。", ""]
     split = len(keys) > per_page
-    sub = "##"
+    tree = None
     if kind == "place" and keys:
-        tree, cut = _tree(keys, doc, entries, ctx, per_page if split else None)
-        lines += ["## 行政区划树", ""] + ([f"只列到第 {cut} 级；下一级见各地点页的“下辖”。", ""] if cut else []) + tree
-        lines += ["", "## 按拼音", ""]
-        sub = "###"
+        rows, cut = _tree(keys, doc, entries, ctx, per_page if split else None)
+        tree = {"rows": rows, "n_levels": cut}
     pages: dict[str, str] = {}
+    common = {"label": label, "verb": verb}
     if not split:
-        for first, group in by_letter.items():
-            lines += ["", f"{sub} {first}", ""] + [line(key, doc) for key in group]
-        pages[doc] = "\n".join(lines) + "\n"
+        pages[doc] = template.render(
+            front_matter=front_matter_block({"title": label}), title=label, letter_page=False, n_keys=len(keys), tree=tree,
+            split=False, letters=[{"letter": first, "entries": [entry(key, doc) for key in group]} for first, group in by_letter.items()],
+            **common)
         return pages
     letters = []
     for first, group in by_letter.items():
         chunks = [group[i:i + per_page] for i in range(0, len(group), per_page)]
         names = [f"{folder}/index/{_letter_slug(first)}" + (f"-{n}" if n > 1 else "") + ".md" for n in range(1, len(chunks) + 1)]
-        letters.append(f"[{first}]({rel(doc, names[0])})（{len(group)}）")
+        letters.append({"letter": first, "link": rel(doc, names[0]), "n": len(group)})
         for n, (chunk, here) in enumerate(zip(chunks, names), 1):
             title = f"{label}：{first}" + (f"（第 {n} 页）" if len(chunks) > 1 else "")
-            nav = [f"[← 全部{label}]({rel(here, doc)})"]
-            if len(chunks) > 1:
-                nav.append("页码 " + " ".join(f"**{k}**" if k == n else f"[{k}]({rel(here, names[k - 1])})"
-                                              for k in range(1, len(chunks) + 1)))
-            body = [_front_matter(title), "", f"# {md_escape_inline(title)}", "", " · ".join(nav), "",
-                    f"拼音以 {first} 开头的 {len(group)} 个{label}" + (f"，本页第 {(n - 1) * per_page + 1}—{(n - 1) * per_page + len(chunk)} 个" if len(chunks) > 1 else "") + "；括号内为" + verb + "的文章数。", ""]
-            pages[here] = "\n".join(body + [line(key, here) for key in chunk]) + "\n"
-    lines += ["按拼音首字母：", ""] + [" · ".join(letters)]
-    pages[doc] = "\n".join(lines) + "\n"
+            pages[here] = template.render(
+                front_matter=front_matter_block({"title": title}), title=title, letter_page=True, letter=first,
+                n_keys=len(group), index_link=rel(here, doc),
+                numbers=[{"number": k, "link": "" if k == n else rel(here, names[k - 1])} for k in range(1, len(chunks) + 1)]
+                if len(chunks) > 1 else [],
+                n_first=(n - 1) * per_page + 1, n_last=(n - 1) * per_page + len(chunk),
+                entries=[entry(key, here) for key in chunk], **common)
+    pages[doc] = template.render(front_matter=front_matter_block({"title": label}), title=label, letter_page=False,
+                                 n_keys=len(keys), tree=tree, split=True, letters=letters, **common)
     return pages
 
 
@@ -347,11 +339,12 @@ _LEVEL_RANK = {"county": 0, "zone": 1, "town": 2, "village": 3, "named": 4}
 
 
 def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry], ctx: BuildContext,
-          most: int | None = None) -> tuple[list[str], int]:
+          most: int | None = None) -> tuple[list[dict], int]:
     """Nested list: county → town → village; at each level divisions first (counties, then
     zones; towns; villages), then named places, each group in pinyin order.  With
     ``most``, only the levels that fit in that many lines (at least the first); the
-    second value is then the number of levels shown, 0 when all are."""
+    second value is then the number of levels shown, 0 when all are.  Each row: its depth,
+    name, link and number of articles."""
     idx, slugs = ctx.entities, _slugs(ctx)
     present = set(keys)
     children: dict[str, list[str]] = defaultdict(list)
@@ -379,17 +372,17 @@ def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry], ctx
             if total > most and depth:
                 depth_shown = depth
                 break
-    lines: list[str] = []
+    rows: list[dict] = []
 
     def walk(parent: str, depth: int) -> None:
         if depth >= depth_shown:
             return
         for key in sorted(children.get(parent, []), key=rank):
-            lines.append("    " * depth + f"- {_link(doc, 'place', key, slugs)}（{len(entries[('place', key)].articles)}）")
+            rows.append(dict(_link(doc, "place", key, slugs), depth=depth, n=len(entries[("place", key)].articles)))
             walk(key, depth + 1)
 
     walk("", 0)
-    return lines, (depth_shown if depth_shown < len(levels) else 0)
+    return rows, (depth_shown if depth_shown < len(levels) else 0)
 
 
 # ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Iterable
 from ..model import Article
 from .metadata import article_path, page_url, rel, source_path
 from .pagenames import PageName, cn_date, cn_weekday
-from .paging import PER_PAGE, chunk, in_order_pager, md_size
+from .paging import PER_PAGE, chunk, in_order_links, md_size
 
 INDEX = "issues/index.md"
 
@@ -121,7 +121,7 @@ def issue_pages(editions: Iterable[Edition]) -> dict[str, str]:
                 calendar_link=rel(here, year_path(day.year)) + f"#m{day.month:02d}",
                 year=day.year,
                 index_link=rel(here, INDEX),
-                pager="\n".join(in_order_pager(docs, n)),
+                pager=in_order_links(docs, n),
                 editions=shown,
             )
 

@@ -15,7 +15,8 @@ lists every page.  Page numbers count from the oldest page (第 1 页 is the old
 so a number never moves to other entries.
 
 Pure functions: a list of entries (newest first, each a Markdown block) in, a list
-of :class:`Page` out; the callers write the pages' text (``pager``, ``page_list``).
+of :class:`Page` out, and the data of the page links (``pager_links``, ``page_groups``,
+``in_order_links``) that the macros of ``templates/_paging.md.j2`` write.
 """
 
 from __future__ import annotations
@@ -90,34 +91,42 @@ def chunk(entries: Sequence[T], size: Callable[[T], int] = lambda e: 0, per_page
     return chunks
 
 
-def in_order_pager(docs: list[str], n: int) -> list[str]:
+def in_order_links(docs: list[str], n: int) -> dict | None:
     """Page links for a list read from its start (a day's 版面): page ``n`` of ``docs``,
-    every number linked (such a list has few pages)."""
+    every number linked (such a list has few pages); ``None`` for one page.  The
+    ``in_order_pager`` macro of ``_paging.md.j2`` writes them."""
     if len(docs) < 2:
-        return []
+        return None
     here = docs[n - 1]
-    parts = []
-    if n > 1:
-        parts.append(f"[‹ 上一页]({rel(here, docs[n - 2])})")
-    parts.append("页码 " + " ".join(f"**{k}**" if k == n else f"[{k}]({rel(here, d)})" for k, d in enumerate(docs, 1)))
-    if n < len(docs):
-        parts.append(f"[下一页 ›]({rel(here, docs[n])})")
-    return [" · ".join(parts), "{: .archive-pager }"]
+    return {"previous": {"link": rel(here, docs[n - 2])} if n > 1 else None,
+            "numbers": [{"number": k, "link": "" if k == n else rel(here, d)} for k, d in enumerate(docs, 1)],
+            "next": {"link": rel(here, docs[n])} if n < len(docs) else None}
 
 
 def md_size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def _target(from_doc: str, text: str, target: Page, label: Callable[[Page], str]) -> str:
-    """A Markdown link to a page; a numbered page's link carries its ``label`` as a
-    title (the first page's entries change, so its link has none)."""
-    title = "" if target.first else label(target)
-    return f"[{text}]({rel(from_doc, target.doc)}" + (f' "{title}")' if title else ")")
+def _macros():
+    """The macros of ``templates/_paging.md.j2`` (rendering imports this module: imported late)."""
+    from .render import env
+
+    return env().get_template("_paging.md.j2").module
 
 
-def pager(page: Page, pages: list[Page], label: Callable[[Page], str] = lambda p: "") -> list[str]:
-    """The page links of one page, as Markdown lines (none for a list of one page).
+def _lines(text: str) -> list[str]:
+    return text.split("\n") if text else []
+
+
+def _target(from_doc: str, text: str, target: Page, label: Callable[[Page], str]) -> dict:
+    """A link to a page; a numbered page's link carries its ``label`` as a title (the
+    first page's entries change, so its link has none)."""
+    return {"text": text, "link": rel(from_doc, target.doc), "title": "" if target.first else label(target)}
+
+
+def pager_links(page: Page, pages: list[Page], label: Callable[[Page], str] = lambda p: "") -> dict | None:
+    """The page links of one page (``None`` for a list of one page), for the ``pager``
+    macro of ``_paging.md.j2``.
 
     The first page: its number (页码), the numbers of the five pages below it, 1, and 下一页.
     A numbered page ``n``: 最新 (the first page), 上一页 (``n + 1``, or the first page),
@@ -126,39 +135,38 @@ def pager(page: Page, pages: list[Page], label: Callable[[Page], str] = lambda p
     (but once: when its newer neighbour is cut from the first page).  ``label(page)``:
     a numbered page's date range, the title of the links to it."""
     if len(pages) < 2:
-        return []
+        return None
     by_number = {p.number: p for p in pages}
     newer, older = by_number.get(page.number + 1), by_number.get(page.number - 1)
-    parts: list[str] = []
-    if not page.first:
-        if newer is not pages[0]:
-            parts.append(_target(page.doc, "« 最新", pages[0], label))
-        parts.append(_target(page.doc, "‹ 上一页", newer, label))
     below = list(range(page.number - 1, max(page.number - 6, 0), -1))
-    shown = [f"**{page.number}**"] + [_target(page.doc, str(n), by_number[n], label) for n in below]
-    if below and below[-1] > 1:
-        shown += (["…"] if below[-1] > 2 else []) + [_target(page.doc, "1", by_number[1], label)]
-    parts.append("页码 " + " ".join(shown))
-    if older:
-        parts.append(_target(page.doc, "下一页 ›", older, label))
-    return [" · ".join(parts), "{: .archive-pager }"]
+    return {
+        "newest": _target(page.doc, "« 最新", pages[0], label) if not page.first and newer is not pages[0] else None,
+        "newer": _target(page.doc, "‹ 上一页", newer, label) if not page.first else None,
+        "number": page.number,
+        "below": [_target(page.doc, str(n), by_number[n], label) for n in below],
+        "gap": bool(below) and below[-1] > 2,
+        "oldest": _target(page.doc, "1", by_number[1], label) if below and below[-1] > 1 else None,
+        "older": _target(page.doc, "下一页 ›", older, label) if older else None,
+    }
 
 
-def page_list(pages: list[Page], group: Callable[[Page], str], label: Callable[[Page], str]) -> list[str]:
-    """On the first page: every numbered page, newest first, one list item per group
-    (``group(page)``, e.g. the year of its newest entry) — ``- **2021年**：[57](…) ·
-    [56](…)``; ``label(page)`` (its date range) is each link's title."""
-    lines: list[str] = []
-    current, links = None, []
+def pager(page: Page, pages: list[Page], label: Callable[[Page], str] = lambda p: "") -> list[str]:
+    """``pager_links`` as the ``pager`` macro writes them, as lines (none for a list of
+    one page); the templates call the macro themselves."""
+    return _lines(_macros().pager(pager_links(page, pages, label)))
+
+
+def page_groups(pages: list[Page], group: Callable[[Page], str], label: Callable[[Page], str]) -> list[dict]:
+    """On the first page: every numbered page, newest first, one group per
+    ``group(page)`` (e.g. the year of its newest entry), for the ``page_list`` macro
+    (``- **2021年**：[57](…) · [56](…)``); ``label(page)`` (its date range) is each
+    link's title."""
+    groups: list[dict] = []
     for p in (p for p in pages if not p.first):
-        if group(p) != current and links:
-            lines.append(f"- **{current}**：" + " · ".join(links))
-            links = []
-        current = group(p)
-        links.append(_target(pages[0].doc, str(p.number), p, label))
-    if links:
-        lines.append(f"- **{current}**：" + " · ".join(links))
-    return lines
+        if not groups or groups[-1]["group"] != group(p):
+            groups.append({"group": group(p), "links": []})
+        groups[-1]["links"].append(_target(pages[0].doc, str(p.number), p, label))
+    return groups
 
 
 def counts(page: Page, pages: list[Page], unit: str = "篇") -> str:

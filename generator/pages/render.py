@@ -32,7 +32,7 @@ from .metadata import (
     source_path,
 )
 from .pagenames import PageName, cn_date, name_pages
-from .paging import PER_PAGE, Page, counts, md_size, page_list, pager, paginate
+from .paging import PER_PAGE, Page, counts, md_size, page_groups, pager_links, paginate
 from .timeline import latest as newest
 
 KIND_NAMES = {"joined": "合并", "normalised": "规范", "removed": "删除", "moved": "移出", "flagged": "存疑"}
@@ -246,8 +246,8 @@ def sources_index_pages(sources: list[dict[str, Any]], problems: list[str], per_
                 groups=_month_groups([dict(r, link=rel(doc, r["link"])) for r in page.entries]),
                 n_sources=len(rows), n_undated=len(undated), single=single,
                 counts=counts(page, listing, "个") if len(listing) > 1 else "",
-                pager="\n".join(pager(page, listing, _source_dates)),
-                pages=page_list(listing, lambda p: f"{p.entries[0]['date'].year}年" if p.entries[0]["date"] else "日期不详",
+                pager=pager_links(page, listing, _source_dates),
+                pages=page_groups(listing, lambda p: f"{p.entries[0]['date'].year}年" if p.entries[0]["date"] else "日期不详",
                                 _source_dates) if page.first else [],
                 index_link=rel(doc, SOURCES_INDEX), undated_link=rel(doc, SOURCES_UNDATED + ".md"),
                 issues_link=rel(doc, "issues/index.md"), problems=problems if doc == SOURCES_INDEX else [])

@@ -1,7 +1,9 @@
 """The archive through time: timeline pages, a per-month bar chart, and date order.
 
 Pure functions of a list of :class:`~generator.model.Article`: they return Markdown
-text and never touch the disk.  The timeline is kept out of the navigation and lists
+text and never touch the disk.  The layout is in ``templates/timeline_*.md.j2`` and
+the macros of ``templates/_timeline.md.j2`` (entries, listing, the chart); this
+module prepares the data.  The timeline is kept out of the navigation and lists
 the articles newest first; past one page (``paging.PER_PAGE`` articles), each year
 gets its own page, paginated from its oldest article (``paging``), and the index
 keeps only the chart and the counts, so no page grows without bound and a new
@@ -22,7 +24,7 @@ from typing import Callable, Iterable
 from ..model import Article
 from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
-from .paging import PER_PAGE, Page, counts, md_size, page_list, pager, paginate
+from .paging import PER_PAGE, Page, counts, md_size, page_groups, pager_links, paginate
 
 INDEX = "timeline/index.md"
 
@@ -83,49 +85,57 @@ MAX_CHART_BARS = 240  # twenty years of months; a longer span gets a bar per yea
 _YEARS_PER_BAR = (1, 10, 100, 1000)
 
 
-def _bar(x: int, top: int, height: int, bar: int, n: int, peak: int, label: str) -> str:
-    h = max(round(height * n / peak), 1) if n else 0
-    return f'<rect x="{x}" y="{top + height - h}" width="{bar}" height="{h}"><title>{label}：{n} 篇</title></rect>'
+def _macros():
+    """The macros of ``templates/_timeline.md.j2`` (rendering imports this module: imported late)."""
+    return _env().get_template("_timeline.md.j2").module
 
 
-def _svg(bars: list[tuple[str, int, str]], caption: str) -> str:
-    """Bars as (tooltip, count, x-axis label or ''); no script, no outside file."""
+def _env():
+    from .render import env
+
+    return env()
+
+
+def _chart(bars: list[tuple[str, int, str]], caption: str) -> dict:
+    """Bars as (tooltip, count, x-axis label or ''), placed for the ``chart`` macro."""
     peak = max(n for _, n, _ in bars)
     bar, gap, height, top, bottom = 10, 2, 80, 14, 16
-    width = len(bars) * (bar + gap) + 20
     total_h = top + height + bottom
-    parts = [f'<svg class="timeline-chart" role="img" viewBox="0 0 {width} {total_h}" '
-             f'width="{width}" height="{total_h}" xmlns="http://www.w3.org/2000/svg">',
-             f"<title>{caption}，最多 {peak} 篇）</title>"]
+    placed = []
     for i, (label, n, axis) in enumerate(bars):
-        x = 10 + i * (bar + gap)
-        parts.append(_bar(x, top, height, bar, n, peak, label))
-        if axis:
-            parts.append(f'<text x="{x}" y="{total_h - 3}" font-size="10">{axis}</text>')
-    parts.append("</svg>")
-    return '<div class="timeline-chart-box">\n' + "".join(parts) + "\n</div>"
+        h = max(round(height * n / peak), 1) if n else 0
+        placed.append({"x": 10 + i * (bar + gap), "y": top + height - h, "h": h, "label": label, "n": n, "axis": axis})
+    return {"width": len(bars) * (bar + gap) + 20, "height": total_h, "caption": caption, "peak": peak, "bar": bar,
+            "axis_y": total_h - 3, "bars": placed}
 
 
 def month_chart(articles: list[Article]) -> str:
-    """An inline SVG bar chart of articles per month (every month in range, empty ones
-    included): no script, no outside file, works offline.  Only numbers are printed.
+    """An inline SVG bar chart of articles per month (``chart_data``, written by the
+    ``chart`` macro of ``_timeline.md.j2``); ``''`` when no article has a date."""
+    chart = chart_data(articles)
+    return _macros().chart(chart) if chart else ""
+
+
+def chart_data(articles: list[Article]) -> dict | None:
+    """The bars of the chart of articles per month (every month in range, empty ones
+    included), or ``None`` when no article has a date.  Only numbers are printed.
     Over more than ``MAX_CHART_BARS`` months (dates from 1900 to 2100 are valid), a bar
     is a year, a decade or a century, so the page stays small whatever the dates."""
     dated = [a.date for a in articles if a.date]
     if not dated:
-        return ""
+        return None
     months = _months(min(dated), max(dated))
     if len(months) <= MAX_CHART_BARS:
         counts = Counter((d.year, d.month) for d in dated)
         bars = [(f"{y}年{m}月", counts.get((y, m), 0), str(y) if m == 1 or i == 0 else "") for i, (y, m) in enumerate(months)]
-        return _svg(bars, f"每月文章数（{months[0][0]}年{months[0][1]}月—{months[-1][0]}年{months[-1][1]}月")
+        return _chart(bars, f"每月文章数（{months[0][0]}年{months[0][1]}月—{months[-1][0]}年{months[-1][1]}月")
     first, last = min(dated).year, max(dated).year
     step = next(s for s in _YEARS_PER_BAR if last // s - first // s < MAX_CHART_BARS)
     counts = Counter(d.year // step for d in dated)
     bars = [(f"{k * step}年" if step == 1 else f"{k * step}—{k * step + step - 1}年", counts.get(k, 0),
              str(k * step) if i % 10 == 0 else "") for i, k in enumerate(range(first // step, last // step + 1))]
     unit = {1: "每年", 10: "每十年", 100: "每百年", 1000: "每千年"}[step]
-    return _svg(bars, f"{unit}文章数（{first}年—{last}年")
+    return _chart(bars, f"{unit}文章数（{first}年—{last}年")
 
 
 def _anchor(year: int, month: int | None = None) -> str:
@@ -138,18 +148,23 @@ def _escape_target(target: str) -> str:
     return target
 
 
-def _entry(art: Article, url_of: UrlOf) -> tuple[str, str]:
-    """One article's line, as the text before and after the way up to the site root
-    (``../``), which depends on the page it is on."""
-    extras = [md_escape_inline(art.column)] if art.column else []
-    if art.places:
-        extras.append("、".join(md_escape_inline(p.rsplit("/", 1)[-1]) for p in art.places[:5]))
-    tail = (" · " + " · ".join(extras)) if extras else ""
-    return f"- [{md_escape_inline(art.title or '（无标题）')}](", f"{_escape_target(url_of(art))}){tail}"
+def _entry(art: Article, url_of: UrlOf) -> dict:
+    """One article's line for the ``entry`` macro; ``url`` is docs-relative (the way up
+    to the site root, ``../``, depends on the page it is on)."""
+    return {"title": art.title or "（无标题）", "url": _escape_target(url_of(art)), "column": art.column,
+            "places": [p.rsplit("/", 1)[-1] for p in art.places[:5]]}
 
 
-def _line(entry: tuple[str, str], doc: str) -> str:
-    return entry[0] + "../" * doc.count("/") + entry[1]
+def _entry_bytes(e: dict) -> int:
+    """The bytes of an entry's line as the ``entry`` macro writes it, less the ``../``s."""
+    extras = ([md_escape_inline(e["column"])] if e["column"] else []) + (
+        ["、".join(md_escape_inline(p) for p in e["places"])] if e["places"] else [])
+    return md_size(f"- [{md_escape_inline(e['title'])}]({e['url']})" + ((" · " + " · ".join(extras)) if extras else ""))
+
+
+def _at(entries: list[dict], doc: str) -> list[dict]:
+    up = "../" * doc.count("/")
+    return [dict(e, link=up + e["url"]) for e in entries]
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:
@@ -157,32 +172,32 @@ def newest_first(articles: Iterable[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (a.date is None, -(a.date or _dt.date.min).toordinal(), a.source, a.index))
 
 
-def _listing(arts: list[Article], doc: str, url_of: UrlOf, month_heading: Callable[[int, int, list[Article]], str]) -> list[str]:
-    """Articles (newest first) under month headings and day lines."""
-    lines: list[str] = []
-    month = day = None
+def _listing(arts: list[Article], doc: str, url_of: UrlOf) -> list[dict]:
+    """Articles (newest first) as months → days → entries, for the ``listing`` macro."""
+    months: list[dict] = []
     for art in arts:
         d = art.date
-        if (d.year, d.month) != month:  # type: ignore[union-attr]
-            month, day = (d.year, d.month), None  # type: ignore[union-attr]
-            lines += ["", month_heading(d.year, d.month, arts), ""]  # type: ignore[union-attr]
-        if d != day:
-            day = d
-            lines += ([""] if lines[-1] else []) + [f"**{d.month}月{d.day}日**", ""]  # type: ignore[union-attr]
-        lines.append(_line(_entry(art, url_of), doc))
-    return lines
+        if not months or (months[-1]["year"], months[-1]["month"]) != (d.year, d.month):  # type: ignore[union-attr]
+            months.append({"year": d.year, "month": d.month, "days": [],  # type: ignore[union-attr]
+                           "n": sum(1 for a in arts if a.date.month == d.month)})  # type: ignore[union-attr]
+        days = months[-1]["days"]
+        if not days or days[-1]["date"] != d:
+            days.append({"date": d, "month": d.month, "day": d.day, "entries": []})  # type: ignore[union-attr]
+        days[-1]["entries"].append(art)
+    for month in months:
+        for day in month["days"]:
+            day["entries"] = _at([_entry(a, url_of) for a in day["entries"]], doc)
+    return months
 
 
-def _count_table(years: dict[int, list[Article]], target: Callable[[int, int | None], str]) -> list[str]:
-    """Year × month counts; every non-zero count links to its month.  Months are headed
-    by their number alone (the heading cell says 月) so the 14 columns fit a phone."""
-    lines = ["| 年＼月 | " + " | ".join(str(m) for m in range(1, 13)) + " | 合计 |",
-             "| --- |" + " ---: |" * 13]
+def _count_table(years: dict[int, list[Article]], target: Callable[[int, int | None], str]) -> list[dict]:
+    """Year × month counts, newest year first; every non-zero count links to its month."""
+    rows = []
     for year in sorted(years, reverse=True):
         per_month = Counter(a.date.month for a in years[year])  # type: ignore[union-attr]
-        cells = [f"[{per_month[m]}]({target(year, m)})" if per_month[m] else "" for m in range(1, 13)]
-        lines.append(f"| [{year}]({target(year, None)}) | " + " | ".join(cells) + f" | {len(years[year])} |")
-    return lines
+        rows.append({"year": year, "link": target(year, None), "n": len(years[year]),
+                     "months": [{"n": per_month[m], "link": target(year, m) if per_month[m] else ""} for m in range(1, 13)]})
+    return rows
 
 
 def _page_dates(page: Page) -> str:
@@ -194,45 +209,40 @@ def _page_dates(page: Page) -> str:
 
 
 def _paginated(base: str, arts: list[Article], url_of: UrlOf, per_page: int) -> list[Page]:
-    return paginate(base, arts, lambda a: md_size("".join(_entry(a, url_of))) + 40, per_page=per_page)
+    return paginate(base, arts, lambda a: _entry_bytes(_entry(a, url_of)) + 40, per_page=per_page)
 
 
 def _year_pages(year: int, arts: list[Article], url_of: UrlOf, per_page: int) -> tuple[dict[str, str], dict[tuple[int, int], str]]:
     """A year's pages (newest first, paginated) and where each month's newest article is."""
     listing = _paginated(f"timeline/{year}", arts, url_of, per_page)
+    template = _env().get_template("timeline_year.md.j2")
     pages: dict[str, str] = {}
     where: dict[tuple[int, int], str] = {}
     for page in listing:
         doc = page.doc
         for a in page.entries:
             where.setdefault((a.date.year, a.date.month), doc)  # type: ignore[union-attr]
-        if page.first:
-            title = f"{year}年"
-            head = [f"# {year}年（{len(arts)} 篇）", "", month_chart(arts), "", f"[← 时间线]({_link(doc, INDEX)})"]
-        else:
-            title = f"{year}年（第 {page.number} 页）"
-            head = [f"# {title}", "", f"[← {year}年]({_link(doc, f'timeline/{year}.md')}) · [时间线]({_link(doc, INDEX)})"]
-        body = [front_matter_block({"title": title}).removesuffix("\n"), ""] + head + [""]
-        if len(listing) > 1:
-            body += [counts(page, listing), ""] + pager(page, listing, _page_dates)
-        body += _listing(page.entries, doc, url_of, lambda y, m, _: f"## {m}月 {{#{_anchor(y, m)}}}")
-        if len(listing) > 1:
-            body += [""] + pager(page, listing, _page_dates)
-            if page.first:
-                body += ["", "## 全部页", ""] + page_list(listing, lambda p: f"{p.entries[0].date.month}月", _page_dates)
-        pages[doc] = "\n".join(body) + "\n"
+        title = f"{year}年" if page.first else f"{year}年（第 {page.number} 页）"
+        pages[doc] = template.render(
+            front_matter=front_matter_block({"title": title}), year=year, first=page.first, number=page.number,
+            n_articles=len(arts), chart=chart_data(arts) if page.first else None, index_link=_link(doc, INDEX),
+            year_link=_link(doc, f"timeline/{year}.md"), counts=counts(page, listing) if len(listing) > 1 else "",
+            pager=pager_links(page, listing, _page_dates), months=_listing(page.entries, doc, url_of),
+            pages=page_groups(listing, lambda p: f"{p.entries[0].date.month}月", _page_dates)
+            if page.first and len(listing) > 1 else [])
     return pages, where
 
 
 def _undated_pages(arts: list[Article], url_of: UrlOf, per_page: int) -> dict[str, str]:
     listing = _paginated("timeline/undated", arts, url_of, per_page)
+    template = _env().get_template("timeline_undated.md.j2")
     pages: dict[str, str] = {}
     for page in listing:
         title = "日期不详" if page.first else f"日期不详（第 {page.number} 页）"
-        body = [front_matter_block({"title": title}).removesuffix("\n"), "", f"# {title}", "",
-                f"[← 时间线]({_link(page.doc, INDEX)})", "", counts(page, listing), ""] + pager(page, listing)
-        body += [""] + [_line(_entry(a, url_of), page.doc) for a in page.entries] + [""] + pager(page, listing)
-        pages[page.doc] = "\n".join(body) + "\n"
+        pages[page.doc] = template.render(
+            front_matter=front_matter_block({"title": title}), first=page.first, number=page.number,
+            index_link=_link(page.doc, INDEX), counts=counts(page, listing), pager=pager_links(page, listing),
+            entries=_at([_entry(a, url_of) for a in page.entries], page.doc))
     return pages
 
 
@@ -268,19 +278,13 @@ def timeline_pages(articles: list[Article], url_of: UrlOf | None = None, per_pag
             return page if month is None else f"{page}#{anchor}"
         return f"#{anchor}"
 
-    lines = [front_matter_block({"title": "时间线"}).removesuffix("\n"), "", "# 时间线", "",
-             f"按日期浏览全部 {len(articles)} 篇文章，从新到旧排列" + (f"（{len(undated)} 篇日期不详）" if undated else "") + "。"
-             "日期多为推断值，依据见各版面页。", ""]
-    if dated:
-        lines += [month_chart(dated), "", "## 每月文章数", ""] + _count_table(years, target)
-    if not split:
-        for year in years:
-            lines += ["", f"## {year}年（{len(years[year])} 篇） {{#{_anchor(year)}}}"]
-            lines += _listing(years[year], INDEX, url_of, lambda y, m, arts: f"### {m}月（{sum(1 for a in arts if a.date.month == m)} 篇） {{#{_anchor(y, m)}}}")
-        if undated:
-            lines += ["", "## 日期不详", ""] + [_line(_entry(a, url_of), INDEX) for a in undated]
-    elif undated:
+    pages[INDEX] = _env().get_template("timeline_index.md.j2").render(
+        front_matter=front_matter_block({"title": "时间线"}), n_articles=len(articles), n_undated=len(undated),
+        chart=chart_data(dated), table=_count_table(years, target) if dated else [],
+        years=[] if split else [{"year": year, "n": len(years[year]), "months": _listing(years[year], INDEX, url_of)}
+                                for year in years],
+        undated=[] if split else _at([_entry(a, url_of) for a in undated], INDEX),
+        undated_link="undated.md" if split and undated else "")
+    if split and undated:
         pages.update(_undated_pages(undated, url_of, per_page))
-        lines += ["", f"[日期不详的 {len(undated)} 篇文章](undated.md)"]
-    pages[INDEX] = "\n".join(lines) + "\n"
     return pages
