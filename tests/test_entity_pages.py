@@ -284,3 +284,15 @@ def test_suggest_topics_options_pass_through_the_cli(capsys) -> None:
                  "--min-articles", "2"]) == 0
     lines = [ln for ln in capsys.readouterr().out.splitlines() if not ln.startswith("#")]
     assert len(lines) == 2 and all(": {aliases: []}  # " in ln for ln in lines)
+
+
+def test_names_without_a_pinyin_letter_are_grouped_under_a_real_heading() -> None:
+    """``8+3产业布局`` starts with no letter A–Z: its group is headed 其他, since a
+    heading of a lone ``#`` is read by Markdown as an empty heading."""
+    import markdown
+
+    art = _article("甲", "推进8+3产业布局和飞地经济。", slug="a")
+    index = _entity_pages([art])["topics/index.md"]
+    assert "## 其他" in index and "\n## #\n" not in index
+    html = markdown.markdown(index.split("---", 2)[2])
+    assert "<h2>其他</h2>" in html
