@@ -201,12 +201,18 @@ def main() -> None:
                 make_corpus(seeds, int(size))
             rows.append(measure(size, seeds, work, search=not args.no_search))
             print(f"done: {size}", file=sys.stderr, flush=True)
-    # one row per measure, one column per corpus: the table stays readable
-    print("| measure | " + " | ".join(r["corpus"] for r in rows) + " |")
-    print("| --- |" + " ---: |" * len(rows))
+            _table(rows, sys.stderr)  # what is measured so far, in case a big corpus is cut short
+    _table(rows, sys.stdout)
+
+
+def _table(rows: list[dict[str, str]], out) -> None:
+    """One row per measure, one column per corpus: the table stays readable."""
+    print("| measure | " + " | ".join(r["corpus"] for r in rows) + " |", file=out)
+    print("| --- |" + " ---: |" * len(rows), file=out)
     for key in rows[0]:
         if key != "corpus":
-            print(f"| {key} | " + " | ".join(r.get(key, "") for r in rows) + " |")
+            print(f"| {key} | " + " | ".join(r.get(key, "") for r in rows) + " |", file=out)
+    out.flush()
 
 
 if __name__ == "__main__":
