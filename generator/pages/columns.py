@@ -21,7 +21,16 @@ from ..model import Article
 from .mdtext import front_matter_block
 from .metadata import article_path, ascii_words, rel, source_path
 from .pagenames import PageName, cn_date
-from .paging import PER_PAGE, Page, counts, md_size, page_groups, pager_links, paginate
+from .paging import (
+    PER_PAGE,
+    Page,
+    counts,
+    date_span,
+    md_size,
+    page_groups,
+    pager_links,
+    paginate,
+)
 
 INDEX = "columns/index.md"
 
@@ -56,11 +65,7 @@ def _rows(arts: list[Article], doc: str, names: dict[str, PageName]) -> list[dic
 
 
 def _dates(page: Page) -> str:
-    dates = [a.date for a in page.entries if a.date]
-    if not dates:
-        return "日期不详"
-    lo, hi = min(dates), max(dates)
-    return cn_date(lo) + (f"至{cn_date(hi)}" if hi != lo else "")
+    return date_span(page, cn_date, "日期不详")
 
 
 def _year(page: Page) -> str:

@@ -180,3 +180,12 @@ def counts(page: Page, pages: list[Page], unit: str = "篇") -> str:
                 f"第 1 页最早。")
     return (f"第 {page.number} 页：从最早一{unit}数起的第 {page.first_index + 1}—{page.first_index + page.count} "
             f"{unit}，从新到旧排列。")
+
+
+def date_span(page: Page, show: Callable, undated: str = "") -> str:
+    """The dates a list page covers, oldest to newest (``show`` writes one date)."""
+    dates = [a.date for a in page.entries if a.date]
+    if not dates:
+        return undated
+    lo, hi = min(dates), max(dates)
+    return show(lo) + (f"至{show(hi)}" if hi != lo else "")

@@ -24,7 +24,16 @@ from typing import Callable, Iterable
 from ..model import Article
 from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
-from .paging import PER_PAGE, Page, counts, md_size, page_groups, pager_links, paginate
+from .paging import (
+    PER_PAGE,
+    Page,
+    counts,
+    date_span,
+    md_size,
+    page_groups,
+    pager_links,
+    paginate,
+)
 
 INDEX = "timeline/index.md"
 
@@ -201,11 +210,7 @@ def _count_table(years: dict[int, list[Article]], target: Callable[[int, int | N
 
 
 def _page_dates(page: Page) -> str:
-    dates = [a.date for a in page.entries if a.date]
-    if not dates:
-        return ""
-    lo, hi = min(dates), max(dates)
-    return f"{lo.month}月{lo.day}日" + (f"至{hi.month}月{hi.day}日" if hi != lo else "")
+    return date_span(page, lambda d: f"{d.month}月{d.day}日")
 
 
 def _paginated(base: str, arts: list[Article], url_of: UrlOf, per_page: int) -> list[Page]:

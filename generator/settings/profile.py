@@ -306,6 +306,11 @@ def _what_is(value: Any) -> str:
     return f"{_TYPE_WORDS.get(type(value).__name__, type(value).__name__)} ({shown[:40]})"
 
 
+# pydantic's error type → what the value must be instead
+_MUST_BE = {"string_type": "text", "int_type": "a whole number", "int_from_float": "a whole number",
+            "int_parsing": "a whole number", "bool_type": "true or false", "list_type": "a list ([a, b])"}
+
+
 def _describe(model: type[BaseModel], error: dict) -> str:
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))  # drop union branch tags
     key = ".".join(str(p) for p in loc) or "the file"
@@ -315,16 +320,10 @@ def _describe(model: type[BaseModel], error: dict) -> str:
         near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = f"did you mean {near[0]!r}?" if near else f"use {', '.join(known)}"
         return f"unknown key {str(loc[-1])!r} ({hint})"
+    if kind in _MUST_BE:
+        return f"key {key!r} must be {_MUST_BE[kind]}, not {_what_is(value)}" + ("; quote it" if kind == "string_type" else "")
     if kind == "missing":
         return f"missing key {key!r}"
-    if kind == "string_type":
-        return f"key {key!r} must be text, not {_what_is(value)}; quote it"
-    if kind in ("int_type", "int_from_float", "int_parsing"):
-        return f"key {key!r} must be a whole number, not {_what_is(value)}"
-    if kind == "bool_type":
-        return f"key {key!r} must be true or false, not {_what_is(value)}"
-    if kind == "list_type":
-        return f"key {key!r} must be a list ([a, b]), not {_what_is(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"{'key ' + repr(key) if loc else 'the file'} must be a mapping (key: value), not {_what_is(value)}"
     if kind == "literal_error":
