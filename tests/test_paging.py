@@ -198,6 +198,29 @@ def test_catalogue_is_split_per_year_with_an_index(tmp_path) -> None:
     assert {p for p in files if files[p] != more[p]} == {INDEX, "data/articles/2021.json"}
 
 
+def test_a_year_too_big_for_one_file_is_split_by_month(tmp_path, monkeypatch) -> None:
+    """A year whose file would pass YEAR_BYTES becomes one file per month; the reader
+    gets every record back in archive order, and a new article changes its month's file."""
+    from generator.pages import catalogue
+
+    arts = [Article(source=f"p{i}.txt", index=0, line=1, title=f"t{i}", slug=f"t-{i:08x}",
+                    date=dt.date(2021, 1 + i % 3, 1 + i)) for i in range(12)]
+    arts.append(Article(source="q.txt", index=0, line=1, title="old", slug="old-0", date=dt.date(2020, 1, 1)))
+    monkeypatch.setattr(catalogue, "YEAR_BYTES", len(catalogue_files(arts[-1:])["data/articles/2020.json"]) + 10)
+    files = catalogue_files(arts)
+    index = json.loads(files[INDEX])
+    assert [(e["year"], e.get("month"), e["file"], e["articles"]) for e in index["files"]] == [
+        (2020, None, "articles/2020.json", 1), (2021, 1, "articles/2021-01.json", 4),
+        (2021, 2, "articles/2021-02.json", 4), (2021, 3, "articles/2021-03.json", 4)]
+    for path, data in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    assert [r["title"] for r in read_catalogue(tmp_path)] == ["old"] + [a.title for a in arts[:-1] if a.date.month == 1] + [
+        a.title for a in arts[:-1] if a.date.month == 2] + [a.title for a in arts[:-1] if a.date.month == 3]
+    more = catalogue_files(arts + [Article(source="n.txt", index=0, line=1, title="n", slug="n-1", date=dt.date(2021, 3, 30))])
+    assert {p for p in files if files[p] != more[p]} == {INDEX, "data/articles/2021-03.json"}
+
+
 def test_a_busy_day_continues_on_numbered_pages_in_page_order() -> None:
     from generator.pages.issues import Edition, issue_pages
     from generator.pages.pagenames import name_pages

@@ -7,7 +7,9 @@ name, article count, size and date range; ``data/articles/<year>.json`` (and
 file changes only when that year's articles do, so a day's new page rewrites the
 newest year's file and the index, not the whole catalogue; and no file grows past
 one year of the archive (a single file was 68 MB at 30,000 articles, and GitHub
-refuses files over 100 MB).
+refuses files over 100 MB).  A year whose file would pass ``YEAR_BYTES`` is written
+as one file per month instead (``<year>-<month>.json``; the index says which), so no
+file grows with the archive's size.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ from .pagenames import PageName
 SCHEMA = 2  # 1: one array in data/articles.json
 INDEX = "data/articles.json"
 FOLDER = "data/articles"
+YEAR_BYTES = 16_000_000  # beyond this a year is split by month (issue 15: no file over 20 MB)
 
 
-def _year_file(year: int | None) -> str:
-    return f"{FOLDER}/{year:04d}.json" if year is not None else f"{FOLDER}/undated.json"
+def _file(year: int | None, month: int | None = None) -> str:
+    if year is None:
+        return f"{FOLDER}/undated.json"
+    return f"{FOLDER}/{year:04d}.json" if month is None else f"{FOLDER}/{year:04d}-{month:02d}.json"
 
 
 def _array(records: list[dict[str, Any]]) -> bytes:
@@ -44,16 +49,29 @@ def catalogue_files(articles: Iterable[Article], names: dict[str, PageName] | No
         by_year[art.date.year if art.date else None].append(art)
     files: dict[str, bytes] = {}
     entries = []
-    for year in sorted(by_year, key=lambda y: (y is None, y or 0)):
-        arts = by_year[year]
-        path = _year_file(year)
-        files[path] = _array([catalogue_record(a, names.get(a.source)) for a in arts])
-        entry: dict[str, Any] = {"year": year, "file": path.removeprefix("data/"), "articles": len(arts),
-                                 "bytes": len(files[path])}
+
+    def put(year: int | None, month: int | None, arts: list[Article], data: bytes) -> None:
+        path = _file(year, month)
+        files[path] = data
+        entry: dict[str, Any] = {"year": year, **({"month": month} if month else {}), "file": path.removeprefix("data/"),
+                                 "articles": len(arts), "bytes": len(data)}
         dates = [a.date for a in arts if a.date]
         if dates:
             entry.update(first=min(dates).isoformat(), last=max(dates).isoformat())
         entries.append(entry)
+
+    for year in sorted(by_year, key=lambda y: (y is None, y or 0)):
+        arts = by_year[year]
+        records = [catalogue_record(a, names.get(a.source)) for a in arts]
+        whole = _array(records)
+        if year is None or len(whole) <= YEAR_BYTES:
+            put(year, None, arts, whole)
+            continue
+        by_month: dict[int, list[int]] = defaultdict(list)
+        for n, art in enumerate(arts):
+            by_month[art.date.month].append(n)  # type: ignore[union-attr]
+        for month in sorted(by_month):
+            put(year, month, [arts[n] for n in by_month[month]], _array([records[n] for n in by_month[month]]))
     index = {"schema": SCHEMA, "articles": sum(e["articles"] for e in entries), "files": entries}
     files[INDEX] = (json.dumps(index, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     return files
