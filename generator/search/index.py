@@ -314,31 +314,6 @@ def _words_by_page(articles: list[Article], page_word_lists: Iterable[str]) -> d
     return out
 
 
-# the full search page (search.html): its form and list are filled by
-# theme/assets/javascripts/archive-search-page.js (theme/partials/archive-search.html
-# loads it on this page only); without script it says so
-SEARCH_PAGE = """# 搜索
-
-<div class="archive-search-page" data-archive-search-page>
-<form class="archive-search-form" role="search" action="search.html" method="get">
-<label class="archive-search-q"><span>检索词</span>
-<input type="search" name="q" autocomplete="off" placeholder="词、短语（加引号）、拼音，如：乡村振兴 “100万吨”"></label>
-<label><span>年份</span><select name="year"><option value="">全部</option></select></label>
-<label><span>栏目</span><select name="column"><option value="">全部</option></select></label>
-<label><span>地点</span><select name="place"><option value="">全部</option></select></label>
-<label><span>主题</span><select name="topic"><option value="">全部</option></select></label>
-<label><span>排序</span><select name="sort">
-<option value="">相关度</option><option value="new">最新在前</option><option value="old">最早在前</option>
-</select></label>
-<button type="submit">搜索</button>
-</form>
-<p class="archive-search-status" role="status" aria-live="polite">搜索需要浏览器允许运行网页脚本。</p>
-<ol class="archive-search-results"></ol>
-<button type="button" class="archive-search-more" hidden>更多结果</button>
-</div>
-"""
-
-
 # ---------------------------------------------------------------------------
 # encoding
 # ---------------------------------------------------------------------------
@@ -562,6 +537,9 @@ def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterabl
     # (search_index.json over HTTP, search_index.js from file://); no documents.
     stub = {"config": {"lang": ["zh"], "separator": r"[\s\-]+", "pipeline": []}, "docs": []}
     files["search/search_index.json"] = json.dumps(stub).encode()
-    files["search.md"] = (front_matter_block({"title": "搜索"}) + "\n" + SEARCH_PAGE).encode("utf-8")
+    from ..pages.render import env
+
+    files["search.md"] = env().get_template("search.md.j2").render(
+        front_matter=front_matter_block({"title": "搜索"})).encode("utf-8")
     files["search/search_index.js"] = f"var __index = {json.dumps(stub)};\n".encode()
     return files
