@@ -140,6 +140,8 @@ def _run(args: argparse.Namespace) -> int:
         if not args.config.is_file():
             raise SettingsError(f"{args.config}: MkDocs configuration not found (use --config)")
         logging.basicConfig(level=logging.WARNING, format="mkdocs: %(levelname)s %(message)s")
+        for handler in logging.getLogger().handlers:  # the build's own error line says it once
+            handler.addFilter(lambda record: not record.getMessage().startswith("Error building page"))
         report, site = build(args.seeds, args.docs, args.site, args.config, progress, notice, args.profile,
                              clean=args.clean)
     finally:

@@ -282,7 +282,12 @@ def _patched(dirty: bool, record: dict[str, Any], drop: tuple[str, ...]) -> Iter
     def new_write_file(content: bytes, output_path: str) -> None:
         _unlink(output_path)
         record["writes"].append(output_path)
-        write_file(content, output_path)
+        try:
+            write_file(content, output_path)
+        except OSError as exc:  # a failed write() names no file: the error line should
+            if exc.filename is None:
+                raise OSError(exc.errno, exc.strerror, output_path) from exc
+            raise
 
     def new_copy_file(self: Any, dirty: bool = False) -> None:
         if dirty and not self.is_modified():
