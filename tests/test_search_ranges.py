@@ -17,6 +17,8 @@ from test_search_page import _status
 from test_search_reader import _article_texts, _entity_names, _query
 from test_site_browser import _bases, _outside
 
+from generator.pages.catalogue import read_catalogue
+
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
@@ -55,7 +57,7 @@ def test_counts_pinyin_and_typos_across_ranges(mode: str, ranged_site: Path, htt
 @pytest.mark.parametrize("mode", ["http", "file"])
 def test_sort_reads_every_range(mode: str, ranged_site: Path, http_server, page) -> None:
     base = _bases(ranged_site, http_server)[0 if mode == "http" else 1]
-    records = json.loads((ranged_site / "data" / "articles.json").read_text("utf-8"))
+    records = read_catalogue(ranged_site)
     texts = _article_texts(ranged_site)
     dates = sorted(r["date"] for r, t in zip(records, texts) if "锦州" in t)
     for sort, expected in [("old", dates[:20]), ("new", dates[::-1][:20])]:
