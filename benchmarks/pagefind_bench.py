@@ -67,20 +67,20 @@ PF_SEARCH = """async (q) => {
 # exact queries (words as printed, no variants) whose first ten results are judged:
 # a result is relevant when its article has every word of the query (NFKC, lower
 # case, traditional folded), in the headline, column, topics, text, captions or
-# credits — from data/articles.json; an entity page when its name has them
+# credits — from the catalogue (data/articles.json and its year files); an entity page when its name has them
 EXACT = [FIRST, *MORE]
 
 
 def _relevance(site: Path):
     """URL path → the article's searchable text, normalised; and the normaliser."""
-    import json
     import sys
 
     sys.path.insert(0, str(HERE.parent))
+    from generator.pages.catalogue import read_catalogue
     from generator.search.index import normalise
 
     texts = {}
-    for r in json.loads((site / "data" / "articles.json").read_text("utf-8")):
+    for r in read_catalogue(site):
         parts = [r["kicker"], r["title"], r["subtitle"], r["column"], *r["topics"], r["summary"], r["body"],
                  *(c["text"] for c in r["captions"]), *((r["sidebar"] or {}).get(k, "") for k in ("title", "text")),
                  *r["authors"], *r["photographers"], *r["organizations"]]
