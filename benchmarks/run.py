@@ -127,14 +127,14 @@ def page_rows(site: Path, articles: int) -> dict[str, str]:
     size, path = max(pages)
     biggest, big_path = max(files)
     index = json.loads((site / "data" / "articles.json").read_text("utf-8"))
-    years = [(e["bytes"], str(e["year"] or "undated")) for e in index.get("files", [])] if isinstance(index, dict) else []
+    years = [(e["bytes"], e["file"]) for e in index.get("files", [])] if isinstance(index, dict) else []
     articles_html = sorted((site / "articles").rglob("*.html"))[:: max(1, articles // 200)]  # a sample of 200
     chrome = [b["total"] - b.get("content", 0) for b in (breakdown(p.read_text("utf-8")) for p in articles_html)]
     return {
         "site KB per article (all-in)": f"{sum(s for s, _ in files) / articles / 1e3:.1f}",
         "largest page KB (path)": f"{size / 1e3:.1f} ({path})",
         "largest file MB (path)": f"{biggest / 1e6:.1f} ({big_path})",
-        "catalogue per year MB: largest (year) / all": (f"{max(years)[0] / 1e6:.2f} ({max(years)[1]}) / "
+        "catalogue files MB: largest (file) / all": (f"{max(years)[0] / 1e6:.2f} ({max(years)[1]}) / "
                                                          f"{sum(b for b, _ in years) / 1e6:.1f}") if years else "one file",
         "article page chrome KB (median)": f"{statistics.median(chrome) / 1e3:.1f}",
     }
