@@ -26,7 +26,17 @@ from .entities.linking import attach_entities, attach_related, register_entities
 from .entities.slugs import assign_entity_slugs
 from .errors import BuildError, SettingsError
 from .model import Article, Problem, SourcePage, cap_problems
-from .output.mkdocs import MANIFEST, Changes, SiteReport, build_epoch, fingerprint, load, read_manifest, run_mkdocs, write_manifest
+from .output.mkdocs import (
+    MANIFEST,
+    Changes,
+    SiteReport,
+    build_epoch,
+    fingerprint,
+    load,
+    read_manifest,
+    run_mkdocs,
+    write_manifest,
+)
 from .output.tree import (
     MARKER,
     MARKER_TEXT,
@@ -354,9 +364,8 @@ def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
     chain = neighbours(articles)
     names = name_pages(((r.page.name, r.page.newspaper, r.page.page_label, r.date, r.date_inferred) for r in archive.pages),
                        ctx.newspaper)
-    assert ctx.slugs is not None  # collect assigned them
     for art in articles:
-        put(article_path(art), render_article(art, ctx.slugs, *chain[art.slug], source=names[art.source]))
+        put(article_path(art), render_article(art, ctx.entity_slugs, *chain[art.slug], source=names[art.source]))
     for path, text in issue_pages(Edition(names[r.page.name], r.layout.articles if r.layout else []) for r in archive.pages).items():
         put(path, text)
     for path, text in column_pages(articles, names).items():
@@ -407,14 +416,6 @@ def _check_archive(seeds: Path, archive: Archive) -> None:
         first = next((str(p) for p in archive.problems if "could not be segmented" in p.reason), "")
         raise BuildError(f"nothing to build from {seeds}: none of the {len(archive.pages)} page(s) could be segmented"
                          + (f" (first: {first})" if first else ""))
-
-
-def prepare(seeds: Path, ctx: BuildContext, progress: Progress = _silent) -> tuple[Archive, dict[str, bytes]]:
-    if not seeds.is_dir():
-        raise SettingsError(f"seeds folder not found: {seeds}")
-    archive = collect(seeds, ctx, progress)
-    _check_archive(seeds, archive)
-    return archive, render_tree(archive, ctx)
 
 
 def _protected(config_file: Path | None) -> dict[str, Path]:
