@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .settings.profile import DATA_FILES, Layout, Newspaper, Profile, default_profile, load_profile, load_yaml
+from .settings.profile import (
+    DATA_FILES,
+    Layout,
+    Newspaper,
+    Profile,
+    default_profile,
+    load_profile,
+    load_yaml,
+)
 
 if TYPE_CHECKING:
     from .entities.index import EntityIndex
@@ -35,6 +43,13 @@ class BuildContext:
         for name in DATA_FILES:
             load_yaml(name)
         return cls(load_profile(folder) if folder is not None else default_profile())
+
+    @property
+    def entity_slugs(self) -> "EntitySlugs":
+        """The slugs, which only exist once every page is read (``build.link``)."""
+        if self.slugs is None:
+            raise RuntimeError("entity page names are assigned after every page is read (build.link)")
+        return self.slugs
 
     @property
     def layout(self) -> Layout:

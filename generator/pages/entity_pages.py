@@ -180,7 +180,7 @@ def _link(doc: str, kind: str, key: str, slugs: EntitySlugs) -> dict:
 
 
 def _place_header(key: str, doc: str, have: set[str], ctx: BuildContext) -> dict:
-    idx, slugs = ctx.entities, _slugs(ctx)
+    idx, slugs = ctx.entities, ctx.entity_slugs
     place = idx.places.get(key) or idx.register(key)
     chain = [{"name": ctx.root_place, "link": ""}]
     for depth in range(1, len(place.path) - 1):
@@ -214,12 +214,6 @@ def _person_header(key: str, arts: list[Article]) -> dict:
 # ---------------------------------------------------------------------------
 # pages
 # ---------------------------------------------------------------------------
-def _slugs(ctx: BuildContext) -> EntitySlugs:
-    if ctx.slugs is None:
-        raise RuntimeError("entity pages need the build's slugs (assigned in build.collect)")
-    return ctx.slugs
-
-
 def _env():
     from .render import env  # rendering imports this module: imported late
 
@@ -249,7 +243,7 @@ def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | Non
     articles are paginated (``paging``): the newest on its page, older ones on
     ``<folder>/<slug>/<n>.md``, at most ``per_page`` a page."""
     url_of = url_of or article_path
-    slugs, idx = _slugs(ctx), ctx.entities
+    slugs, idx = ctx.entity_slugs, ctx.entities
     entries = entity_entries(articles)
     have_places = {key for kind, key in entries if kind == "place"}
     pages: dict[str, str] = {}
@@ -291,7 +285,7 @@ def _index_pages(kind: str, entries: dict[tuple[str, str], _Entry], ctx: BuildCo
     pages, ``<folder>/index/<letter>.md`` (then ``<letter>-2.md``…, ``per_page`` each)."""
     folder, label = KINDS[kind]
     doc = f"{folder}/index.md"
-    slugs, surnames = _slugs(ctx), ctx.entities.surnames
+    slugs, surnames = ctx.entity_slugs, ctx.entities.surnames
     keys = sorted((k for kd, k in entries if kd == kind), key=lambda k: pinyin_key(display_name(kind, k), kind, surnames))
     verb = "署名" if kind == "person" else "提及"
     template = _env().get_template("entity_index.md.j2")
@@ -345,7 +339,7 @@ def _tree(keys: list[str], doc: str, entries: dict[tuple[str, str], _Entry], ctx
     ``most``, only the levels that fit in that many lines (at least the first); the
     second value is then the number of levels shown, 0 when all are.  Each row: its depth,
     name, link and number of articles."""
-    idx, slugs = ctx.entities, _slugs(ctx)
+    idx, slugs = ctx.entities, ctx.entity_slugs
     present = set(keys)
     children: dict[str, list[str]] = defaultdict(list)
     for key in keys:

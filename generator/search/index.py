@@ -264,7 +264,7 @@ def archive_docs(articles: list[Article], ctx: "BuildContext") -> list[SearchDoc
     from ..pages.metadata import article_url, page_url
 
     docs = [article_doc(art, article_url(art), ctx.root_place) for art in articles]
-    aliases, slugs = ctx.entities.place_aliases, ctx.slugs
+    aliases, slugs = ctx.entities.place_aliases, ctx.entity_slugs
     for (kind, key), entry in entity_entries(articles).items():
         docs.append(entity_doc(KINDS[kind][1], display_name(kind, key), aliases.get(key, ()) if kind == "place" else (),
                                page_url(entity_path(kind, key, slugs)), len(entry.articles)))
