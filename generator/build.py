@@ -15,10 +15,11 @@ import json
 import os
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .cache import PageCache, cache_folder, version_key
+from .cache import Memos, PageCache, cache_folder, version_key
 from .cleaning.clean import clean_page
 from .cleaning.conservation import Balance, balance
 from .context import BuildContext
@@ -55,20 +56,19 @@ from .pages.columns import column_pages
 from .pages.entity_pages import entity_pages
 from .pages.issues import Edition, issue_pages
 from .pages.metadata import (
-    article_path,
     assign_slugs,
     raw_path,
     source_path,
 )
 from .pages.pagenames import name_pages
 from .pages.render import (
+    article_pages,
     page_log_counts,
-    render_article,
     render_home,
     render_source,
     sources_index_pages,
 )
-from .pages.timeline import neighbours, timeline_pages
+from .pages.timeline import timeline_pages
 from .reading.pages import read_pages
 from .search.index import archive_index, page_words
 from .segmenting.segment import PageLayout, segment
@@ -104,6 +104,7 @@ class Archive:
     tree_key: str = ""  # what the docs tree is made from: equal keys, equal trees (``gather``)
     from_cache: int = 0  # pages whose result came from the page cache
     cache_notes: list[str] = field(default_factory=list)  # what was wrong with the page cache (for the summary)
+    memo: dict[str, tuple[int, int]] = field(default_factory=dict)  # render memos: name → (taken, made)
 
     @property
     def articles(self) -> list[Article]:
@@ -293,6 +294,7 @@ def gather(seeds: Path, ctx: BuildContext, progress: Progress = _silent, cache: 
 
 def link(archive: Archive, ctx: BuildContext) -> None:
     """The cross-page steps: every entity known (``ctx.slugs``), slugs, related articles."""
+    ctx.forget_digests()  # the articles change here
     register_entities(archive.articles, ctx.entities)
     ctx.slugs = assign_entity_slugs(ctx.entities, archive.articles)
     assign_slugs(archive.articles)
@@ -302,13 +304,14 @@ def link(archive: Archive, ctx: BuildContext) -> None:
 SIDE_PROCESS_ARTICLES = 2000  # below this, forking costs more than it saves
 
 
-def _side_files(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
+def _side_files(archive: Archive, ctx: BuildContext) -> tuple[dict[str, bytes], dict[str, tuple[int, int]]]:
     """Entity pages and the search index: a third of the rendering time, and
     independent of the other pages, so big archives render them in a second
-    process while this one renders the articles."""
+    process while this one renders the articles.  Returns the files and what the
+    memos did (``Archive.memo``)."""
     files = {path: text.encode("utf-8") for path, text in entity_pages(archive.articles, ctx).items()}
     files.update(archive_index(archive.articles, (p.words for p in archive.pages), ctx))
-    return files
+    return files, ctx.memos.save("entities", "search")  # by this process: a forked one has its own memos
 
 
 def _side_process(archive: Archive, ctx: BuildContext, parent: int, out: Any) -> None:
@@ -323,7 +326,7 @@ def _side_process(archive: Archive, ctx: BuildContext, parent: int, out: Any) ->
     out.close()
 
 
-def _beside(archive: Archive, ctx: BuildContext) -> Callable[[], dict[str, bytes]]:
+def _beside(archive: Archive, ctx: BuildContext) -> Callable[[], tuple[dict[str, bytes], dict[str, tuple[int, int]]]]:
     """Start ``_side_files`` in a forked process when the archive is big and there
     is a second core; return the function that waits for its files."""
     import multiprocessing
@@ -337,7 +340,7 @@ def _beside(archive: Archive, ctx: BuildContext) -> Callable[[], dict[str, bytes
     process.start()
     send.close()
 
-    def result() -> dict[str, bytes]:
+    def result() -> tuple[dict[str, bytes], dict[str, tuple[int, int]]]:
         try:
             files = receive.recv()
         except EOFError:
@@ -360,12 +363,13 @@ def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
         files[path] = text.encode("utf-8")
 
     articles = archive.articles
+    for art in articles:  # the memos' keys, before the side process forks: both use them
+        ctx.digest(art)
     side = _beside(archive, ctx)
-    chain = neighbours(articles)
     names = name_pages(((r.page.name, r.page.newspaper, r.page.page_label, r.date, r.date_inferred) for r in archive.pages),
                        ctx.newspaper)
-    for art in articles:
-        put(article_path(art), render_article(art, ctx.entity_slugs, *chain[art.slug], source=names[art.source]))
+    for path, text in article_pages(articles, ctx, names).items():
+        put(path, text)
     for path, text in issue_pages(Edition(names[r.page.name], r.layout.articles if r.layout else []) for r in archive.pages).items():
         put(path, text)
     for path, text in column_pages(articles, names).items():
@@ -373,6 +377,7 @@ def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
     for path, text in timeline_pages(articles).items():
         put(path, text)
     sources = []
+    memo = ctx.memos["sources"]
     for res in archive.pages:
         page = res.page
         arts = res.layout.articles if res.layout else []
@@ -391,7 +396,10 @@ def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
             "counts": page_log_counts(arts, res.layout.furniture if res.layout else []),
         }
         sources.append(info)
-        put(source_path(page.name), render_source(info, arts, res.layout.furniture if res.layout else [], res.failed, page.text))
+        furniture = res.layout.furniture if res.layout else []
+        path = source_path(page.name)
+        put(path, memo.page(memo.key(info, [ctx.digest(a) for a in arts], furniture, res.failed, page.text), path,
+                            partial(render_source, info, arts, furniture, res.failed, page.text)))
         files[raw_path(page.name)] = page.raw
     for path, text in sources_index_pages(sources, [p.page_text() for p in archive.problems]).items():
         put(path, text)
@@ -401,7 +409,10 @@ def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
         for asset in sorted(ASSETS_DIR.iterdir()):
             if asset.is_file():
                 files[f"assets/{asset.name}"] = asset.read_bytes()
-    files.update(side())  # last: the side process had the whole time to finish
+    archive.memo.update(ctx.memos.save("articles", "sources"))
+    side_files, memo = side()  # last: the side process had the whole time to finish
+    files.update(side_files)
+    archive.memo.update(memo)
     return files
 
 
@@ -467,6 +478,7 @@ def _docs_tree(seeds: Path, docs: Path, ctx: BuildContext, progress: Progress, c
     if not seeds.is_dir():
         raise SettingsError(f"seeds folder not found: {seeds}")
     cache = PageCache(cache_folder(docs), version_key(ctx.profile.path), use=not clean)
+    ctx.memos = Memos(cache.folder, cache.version, use=not clean, tree=docs.resolve())
     archive = gather(seeds, ctx, progress, cache)
     _check_archive(seeds, archive)
     previous_key, count = _tree_in_place(docs.resolve())

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.metadata
+import io
 import os
 import pickle
 import shutil
@@ -73,6 +74,39 @@ def version_key(profile_folder: Path) -> str:
     return digest.hexdigest()
 
 
+def read_entry(path: Path) -> Any:
+    """The value of an entry file.  ``OSError`` when it cannot be read (``FileNotFoundError``
+    when it is not there), ``ValueError`` saying why when it is not a whole entry of this
+    cache (torn, damaged, from other code)."""
+    data = path.read_bytes()
+    head = len(FORMAT)
+    if not data.startswith(FORMAT) or len(data) < head + _DIGEST:
+        raise ValueError("not an entry of this cache")
+    payload = data[head + _DIGEST:]
+    if hashlib.sha256(payload).digest() != data[head:head + _DIGEST]:
+        raise ValueError("damaged (digest does not match)")
+    try:
+        return pickle.loads(payload)
+    except Exception as exc:  # noqa: BLE001 — a bad entry is a miss, never a crash
+        raise ValueError(f"cannot be read ({type(exc).__name__})") from None
+
+
+def write_entry(path: Path, value: Any) -> None:
+    """Write an entry whole under a temporary name, then rename it into place: a killed
+    build leaves the old entry or the new one, never half of one."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".new-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(FORMAT + hashlib.sha256(payload).digest() + payload)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 class PageCache:
     """One entry per page: ``get`` and ``put`` by key, ``keep`` the pages of this build.
 
@@ -107,45 +141,22 @@ class PageCache:
             return None
         path = self.pages / f"{key}.pickle"
         try:
-            data = path.read_bytes()
+            value = read_entry(path)
         except FileNotFoundError:
             self.misses += 1
             return None
-        except OSError as exc:
-            return self._bad(path, exc.strerror or str(exc))
-        head = len(FORMAT)
-        if not data.startswith(FORMAT) or len(data) < head + _DIGEST:
-            return self._bad(path, "not an entry of this cache")
-        payload = data[head + _DIGEST:]
-        if hashlib.sha256(payload).digest() != data[head:head + _DIGEST]:
-            return self._bad(path, "damaged (digest does not match)")
-        try:
-            value = pickle.loads(payload)
-        except Exception as exc:  # noqa: BLE001 — a bad entry is a miss, never a crash
-            return self._bad(path, f"cannot be read ({type(exc).__name__})")
+        except (OSError, ValueError) as exc:
+            self.misses += 1
+            self.corrupt.append(f"{path.name}: {exc.strerror if isinstance(exc, OSError) else exc}")
+            return None
         self.hits += 1
         return value
-
-    def _bad(self, path: Path, why: str) -> None:
-        self.misses += 1
-        self.corrupt.append(f"{path.name}: {why}")
-        return None
 
     def put(self, key: str, value: Any) -> None:
         if self.failed:
             return
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self.pages.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".new-", dir=self.pages)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(FORMAT + hashlib.sha256(payload).digest() + payload)
-                os.replace(tmp, self.pages / f"{key}.pickle")
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_entry(self.pages / f"{key}.pickle", value)
         except OSError as exc:
             self.failed = exc.strerror or str(exc)
             self.messages.append(f"page cache: cannot write {self.pages} ({self.failed}); the next build processes "
@@ -176,3 +187,122 @@ class PageCache:
             more = f" (and {len(self.corrupt) - 1} more)" if len(self.corrupt) > 1 else ""
             self.messages.insert(0, f"page cache: ignored {len(self.corrupt)} corrupt entr{'y' if len(self.corrupt) == 1 else 'ies'} "
                         f"in {self.pages}, first {self.corrupt[0]}{more}; those pages were processed again")
+
+
+class Memo:
+    """What one rendering step made in the previous build, by a digest of what each
+    result was made from: a day's new page changes a few hundred of an archive's
+    25,000 files, and rendering the rest again only to find them equal was most of an
+    update's time.
+
+    One file per step (``.<docs>.cache/memo/<name>.pickle``, the format of the page
+    cache's entries), holding the ``version_key`` it was made with (another version: the
+    file is ignored) and a dict digest → result.  ``key`` digests plain values (strings,
+    numbers, dates, tuples, lists, dicts — never sets, whose order differs between
+    processes); a caller puts into the key everything its result is made from.  A page
+    (``page``) is remembered by the digest of its text only, and taken from the docs tree
+    in place when that file still has this digest — the memo stays small, and a file
+    edited by hand is rendered again.  After a build the file holds the results this
+    build used or made, nothing older.  The memo only saves time: a file that cannot be
+    read or written is ignored (the step renders everything), and ``use=False``
+    (``--clean``) reads nothing but still writes."""
+
+    def __init__(self, path: Path | None, version: str = "", use: bool = True, tree: Path | None = None):
+        self.path = path
+        self.version = version
+        self.tree = tree
+        self.old: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+        self.hits = 0  # results taken from the previous build…
+        self.made = 0  # …and made anew
+        if path is not None and use:
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                saved_version, results = read_entry(path)
+                if saved_version == version and isinstance(results, dict):
+                    self.old = results
+
+    @staticmethod
+    def key(*parts: Any) -> str:
+        """A digest of plain values.  Pickled without the pickler's memo, so equal values
+        give equal bytes whether or not they share objects (a page's strings are shared
+        differently when it was just processed and when it comes from the page cache)."""
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.fast = True
+        pickler.dump(parts)
+        return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        value = self.old.get(key)
+        if value is not None:
+            self.hits += 1
+            self.new[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> Any:
+        self.made += 1
+        self.new[key] = value
+        return value
+
+    def page(self, key: str, path: str, render: Callable[[], str]) -> str:
+        """The page at docs-relative ``path``: the file in place when it was made from the
+        same ``key``, else ``render()``."""
+        return self.pages(key, lambda: {path: render()})[path]
+
+    def pages(self, key: str, render: Callable[[], dict[str, str]]) -> dict[str, str]:
+        """Pages made together (docs-relative path → text): the files in place when they
+        were made from the same ``key`` and every one is still as made, else ``render()``."""
+        digests = self.old.get(key)
+        if digests is not None and self.tree is not None:
+            texts = {}
+            for path, digest in digests.items():
+                try:
+                    data = (self.tree / path).read_bytes()
+                except OSError:
+                    break
+                if hashlib.blake2b(data, digest_size=20).digest() != digest:
+                    break
+                texts[path] = data.decode("utf-8")
+            else:
+                self.hits += 1
+                self.new[key] = digests
+                return texts
+        texts = render()
+        self.made += 1
+        self.new[key] = {path: hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest() for path, text in texts.items()}
+        return texts
+
+    def save(self) -> None:
+        """Keep this build's results for the next (nothing written when they are the
+        previous build's)."""
+        if self.path is None or self.new.keys() == self.old.keys():
+            return
+        with contextlib.suppress(OSError):
+            write_entry(self.path, (self.version, self.new))
+        self.old = self.new
+
+
+class Memos:
+    """The memos of one build, one per step, loaded when the step first asks (in the
+    process that renders it: the forked side process loads and saves its own).
+    ``tree``: the docs tree in place, where remembered pages are read."""
+
+    def __init__(self, folder: Path | None = None, version: str = "", use: bool = True, tree: Path | None = None):
+        self.folder, self.version, self.use, self.tree = folder, version, use, tree
+        self._memos: dict[str, Memo] = {}
+
+    def __getitem__(self, name: str) -> Memo:
+        if name not in self._memos:
+            path = self.folder / "memo" / f"{name}.pickle" if self.folder is not None else None
+            self._memos[name] = Memo(path, self.version, self.use, self.tree)
+        return self._memos[name]
+
+    def save(self, *names: str) -> dict[str, tuple[int, int]]:
+        """Save these memos; what each did: name → (results taken, results made)."""
+        done = {}
+        for name in names:
+            if name in self._memos:
+                memo = self._memos[name]
+                memo.save()
+                done[name] = (memo.hits, memo.made)
+        return done

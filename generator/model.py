@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 
@@ -191,6 +191,14 @@ class Article:
     mentions: list[tuple[int, int, int, str, str]] = field(default_factory=list)  # (paragraph, start, end, kind, key)
     related: list["Article"] = field(default_factory=list, repr=False)
     slug: str = ""
+
+    def digest(self) -> str:
+        """A digest of the story itself (every field but its related stories, which are
+        chosen across the archive and shown on its own page only), for the render memos
+        (``cache.Memo``)."""
+        from .cache import Memo
+
+        return Memo.key(replace(self, related=[]))
 
     @property
     def body_text(self) -> str:

@@ -11,6 +11,7 @@ into the live site)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -153,6 +154,49 @@ def test_corrupt_cache_entries_are_reported_and_processed_again(project: Path, t
     assert sorted(p.name for p in (work / ".docs_src.cache" / "pages").iterdir()) == sorted(p.name for p in entries)
     again = _build(work, work / "seeds")
     assert "note: page cache" not in again.stdout and "5 from the page cache, 0 processed" in again.stdout
+
+
+def _memo(result: subprocess.CompletedProcess) -> tuple[int, int]:
+    """(made, taken) from the summary's render-memo part."""
+    found = re.search(r"render memo: (\d+) page\(s\) or index range\(s\) made, (\d+) as in the previous build",
+                      result.stdout)
+    assert found, result.stdout
+    return int(found.group(1)), int(found.group(2))
+
+
+def test_a_new_page_renders_its_own_pages_and_takes_the_rest_from_the_memo(project: Path, tmp_path: Path) -> None:
+    """The render memo (issue 15): after a day's page, the other stories' pages are the
+    previous build's, and the tree equals a clean build's."""
+    work = _copy(project, tmp_path / "w")
+    (work / "seeds" / "zzz_new.txt").write_text(EXTRA_PAGE, encoding="utf-8")
+    made, taken = _memo(_build(work, work / "seeds"))
+    stories = len(list((work / "docs_src" / "articles").rglob("*.md")))
+    assert taken >= stories  # every old story's page at least (and 版面 pages, entities, index ranges)
+    assert made < taken // 2, (made, taken)
+    ref = tmp_path / "ref"
+    shutil.copytree(work / "seeds", ref / "seeds")
+    _build(ref, ref / "seeds")
+    assert _tree(work / "docs_src") == _tree(ref / "docs_src")
+
+
+def test_a_page_edited_by_hand_or_a_damaged_memo_is_rendered_again(project: Path, tmp_path: Path) -> None:
+    """The memo takes a page from the docs tree in place only while that file is as the
+    build made it; a memo file that cannot be read is ignored, and the output is the same."""
+    work = _copy(project, tmp_path / "w")
+    before = _tree(work / "docs_src")
+    article = sorted((work / "docs_src" / "articles").rglob("*.md"))[0]
+    article.write_text(article.read_text("utf-8") + "\n手工修改\n", encoding="utf-8")
+    memo = work / ".docs_src.cache" / "memo"
+    (memo / "entities.pickle").write_bytes(b"\x80\x04not a pickle")
+    (memo / "search.pickle").write_bytes((memo / "search.pickle").read_bytes()[:200])
+    (work / "seeds" / "zzz_new.txt").write_text(EXTRA_PAGE, encoding="utf-8")
+    result = _build(work, work / "seeds")
+    assert "Traceback" not in result.stdout + result.stderr
+    after = _tree(work / "docs_src")
+    assert after[article.relative_to(work / "docs_src").as_posix()] == before[article.relative_to(work / "docs_src").as_posix()]
+    (work / "seeds" / "zzz_new.txt").unlink()
+    _build(work, work / "seeds")
+    assert _tree(work / "docs_src") == before
 
 
 def test_a_change_of_the_theme_builds_in_full(project: Path, tmp_path: Path) -> None:

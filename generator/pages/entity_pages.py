@@ -20,7 +20,8 @@ import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from functools import partial
+from typing import Any, Callable, Iterable, Sequence
 
 from ..context import BuildContext
 from ..entities.index import Entities, EntityIndex, Surnames, pinyin_words
@@ -243,34 +244,48 @@ def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | Non
     articles are paginated (``paging``): the newest on its page, older ones on
     ``<folder>/<slug>/<n>.md``, at most ``per_page`` a page."""
     url_of = url_of or article_path
-    slugs, idx = ctx.entity_slugs, ctx.entities
+    slugs, idx, memo = ctx.entity_slugs, ctx.entities, ctx.memos["entities"]
     entries = entity_entries(articles)
     have_places = {key for kind, key in entries if kind == "place"}
     pages: dict[str, str] = {}
     template = _env().get_template("entity.md.j2")
     for (kind, key), entry in entries.items():
         doc = entity_path(kind, key, slugs)
-        base = doc[:-3]
-        name = display_name(kind, key)
-        folder, label = KINDS[kind]
-        verb = "署名" if kind == "person" else "提及"
-        rows = [_article_entry(a, url_of, kwic(a, kind, key, idx)) for a in sorted(entry.articles, key=_date_order)]
-        listing = paginate(base, rows, lambda e: _entry_bytes(e) + 6, per_page=per_page)
         header = (_place_header(key, doc, have_places, ctx) if kind == "place" else _topic_header(key, idx) if kind == "topic"
                   else _org_header(key, idx) if kind == "organization" else _person_header(key, entry.articles))
-        for page in listing:
-            here = page.doc
-            title = name if page.first else f"{name}（第 {page.number} 页）"
-            up = "../" * here.count("/")
-            pages[here] = template.render(
-                front_matter=front_matter_block({"title": title}), title=title, name=name, first=page.first,
-                label=label, verb=verb, index_link=rel(here, folder + "/index.md"), entity_link=rel(here, doc),
-                h=header, n_articles=len(rows), counts=counts(page, listing) if len(listing) > 1 else "",
-                pager=pager_links(page, listing, _date_label),
-                pages=page_groups(listing, _year_label, _date_label) if page.first and len(listing) > 1 else [],
-                entries=[dict(e, link=up + e["url"]) for e in page.entries])
+        arts = sorted(entry.articles, key=_date_order)
+        # the entity's pages are the previous build's when made from the same stories (and
+        # the same forms of its name, for the keyword-in-context lines) under the same header
+        memo_key = memo.key(kind, key, doc, header, per_page, _surfaces(kind, key, idx),
+                            [(ctx.digest(a), url_of(a)) for a in arts])
+        pages.update(memo.pages(memo_key, partial(_entity_listing, kind, key, doc, header, arts, url_of, idx, template,
+                                                  per_page)))
     for kind in KINDS:
         pages.update(_index_pages(kind, entries, ctx, per_page))
+    return pages
+
+
+def _entity_listing(kind: str, key: str, doc: str, header: dict, arts: list[Article], url_of: UrlOf,
+                    idx: EntityIndex, template: Any, per_page: int) -> dict[str, str]:
+    """An entity's pages: its header and its stories (``arts``, newest first), paginated."""
+    base = doc[:-3]
+    name = display_name(kind, key)
+    folder, label = KINDS[kind]
+    verb = "署名" if kind == "person" else "提及"
+    rows = [_article_entry(a, url_of, kwic(a, kind, key, idx)) for a in arts]
+    listing = paginate(base, rows, lambda e: _entry_bytes(e) + 6, per_page=per_page)
+    pages: dict[str, str] = {}
+    for page in listing:
+        here = page.doc
+        title = name if page.first else f"{name}（第 {page.number} 页）"
+        up = "../" * here.count("/")
+        pages[here] = template.render(
+            front_matter=front_matter_block({"title": title}), title=title, name=name, first=page.first,
+            label=label, verb=verb, index_link=rel(here, folder + "/index.md"), entity_link=rel(here, doc),
+            h=header, n_articles=len(rows), counts=counts(page, listing) if len(listing) > 1 else "",
+            pager=pager_links(page, listing, _date_label),
+            pages=page_groups(listing, _year_label, _date_label) if page.first and len(listing) > 1 else [],
+            entries=[dict(e, link=up + e["url"]) for e in page.entries])
     return pages
 
 

@@ -11,8 +11,8 @@ holding a newline or ``: `` cannot add keys (Material prints ``description`` raw
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
-from typing import Any
+from functools import cache, partial
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -20,7 +20,7 @@ from ..entities.slugs import EntitySlugs
 from ..model import Article
 from ..settings.profile import DATA_DIR, load_yaml
 from .columns import column_path
-from .entity_pages import entity_links, entity_path, link_first_mentions
+from .entity_pages import article_entities, entity_links, entity_path, link_first_mentions
 from .issues import day_path
 from .mdtext import front_matter_block, html_escape, md_escape_inline
 from .metadata import (
@@ -34,6 +34,9 @@ from .metadata import (
 from .pagenames import PageName, cn_date, name_pages
 from .paging import PER_PAGE, Page, counts, md_size, page_groups, pager_links, paginate
 from .timeline import latest as newest
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
 
 KIND_NAMES = {"joined": "合并", "normalised": "规范", "removed": "删除", "moved": "移出", "flagged": "存疑"}
 
@@ -146,6 +149,26 @@ def render_article(art: Article, slugs: EntitySlugs, previous: Article | None = 
         log_counts=summary,
         log_link=f"{rel(path, source_path(art.source))}#{log_anchor(art)}",
     )
+
+
+def article_pages(articles: list[Article], ctx: "BuildContext", names: dict[str, PageName]) -> dict[str, str]:
+    """Every story's page (docs-relative path → Markdown), each taken from the memo
+    when it is made from the same story, neighbours, 版面 name and entity pages as in
+    the previous build: a day's update renders its own stories and their neighbours."""
+    from .timeline import neighbours
+
+    memo, slugs = ctx.memos["articles"], ctx.entity_slugs
+    chain = neighbours(articles)
+    out: dict[str, str] = {}
+    for art in articles:
+        previous, following = chain[art.slug]
+        entities = sorted({entity_path(kind, key, slugs) for kind, key in article_entities(art)}
+                          | {entity_path(kind, key, slugs) for *_, kind, key in art.mentions})
+        key = memo.key(ctx.digest(art), *((article_path(n), n.title, n.date) if n else None for n in (previous, following)),
+                       [(article_path(r), r.title, r.date, r.column) for r in art.related], names[art.source], entities)
+        path = article_path(art)
+        out[path] = memo.page(key, path, partial(render_article, art, slugs, previous, following, source=names[art.source]))
+    return out
 
 
 def log_anchor(art: Article) -> str:

@@ -54,6 +54,8 @@ from typing import TYPE_CHECKING, Iterable
 from ..model import Article
 from ..pages.mdtext import front_matter_block
 
+from ..cache import Memo
+
 if TYPE_CHECKING:
     from ..context import BuildContext
     from ..entities.index import EntityIndex
@@ -278,7 +280,7 @@ def archive_index(articles: list[Article], page_word_lists: Iterable[str], ctx: 
     (people's names are not in jieba's dictionary, and the query side must keep
     them whole too).  Each page's words are kept with the page (its seed file), so
     that they are stored beside the postings of its articles."""
-    return build_index(archive_docs(articles, ctx), _words_by_page(articles, page_word_lists))
+    return build_index(archive_docs(articles, ctx), _words_by_page(articles, page_word_lists), ctx.memos["search"])
 
 
 def _words_by_page(articles: list[Article], page_word_lists: Iterable[str]) -> dict[str, set[str]]:
@@ -417,27 +419,91 @@ def levels(articles: int, docs: int) -> list[tuple[int, int, int]]:
     return out
 
 
-def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterable[str]) -> dict[str, bytes]:
+def _count(frequency: dict[str, int], tok: str) -> int:
+    return frequency.get(tok, 0)
+
+
+def _range_files(lo: int, hi: int, kind: int, part: tuple[dict[str, list[int]], ...], vocabulary: dict[str, list[str]],
+                 named: dict[str, list[int]], frequency) -> tuple[dict[str, bytes], list]:
+    """The posting files of one range (``levels``) and its entry in ``meta.js``."""
+    last = kind < 0
+    groups: dict[str, list[str]] = defaultdict(list)  # tokens with the same postings share them
+    for tok in sorted(set().union(*(f.keys() for f in part))):
+        groups[",".join(encode_postings(f.get(tok, []), lo) for f in part).rstrip(",")].append(tok)
+    # toneless pinyin of these words (of the entity pages' names, with the entity
+    # pages), beside the ASCII token of the same spelling
+    here = [w.split(":")[0] for ws in vocabulary.values() for w in ws]
+    spellings = pinyin_map([w for w in here if w in named] if last else here, named if last else {}, frequency)
+    if kind == 1:
+        shards = 1
+    else:
+        size = sum(len(key) + 6 + sum(len(t) * 3 + 1 for t in toks) for key, toks in groups.items())
+        size += sum(len(w) * 3 + 1 for ws in vocabulary.values() for w in ws)
+        size += sum(len(k) + 4 + len(v) * 3 for k, v in spellings.items())
+        shards = max(1, -(-size // (ENTITY_BYTES if last else SHARD_BYTES)))
+    name = "e" if last else str(lo) if kind == 1 else f"{lo}-{hi}"
+    shard_groups: list[dict[str, list[str]]] = [defaultdict(list) for _ in range(shards)]
+    shard_words: list[dict[str, str]] = [{} for _ in range(shards)]
+    shard_pinyin: list[dict[str, str]] = [{} for _ in range(shards)]
+    for spelling, ws in sorted(spellings.items()):
+        shard_pinyin[shard_of(spelling, shards)][spelling] = ws
+    for key, toks in groups.items():
+        for tok in toks:
+            shard_groups[shard_of(tok, shards)][key].append(tok)
+    for head, ws in sorted(vocabulary.items()):
+        shard_words[shard_of(head, shards)][head] = " ".join(ws)
+    files = {}
+    for n in range(shards):
+        postings = {key: " ".join(toks) for key, toks in shard_groups[n].items()}
+        files[f"search/s/{name}/{n}.js"] = _js("archiveSearch.shard", lo, n, postings, shard_words[n], shard_pinyin[n])
+    return files, [lo, hi, shards, name]
+
+
+def _postings(docs: list[SearchDoc], lo: int, hi: int) -> tuple[dict[str, list[int]], ...]:
+    """Token → ids of a range of documents, per field (headline, filed under, text only):
+    a document is listed under the first field a token is in."""
+    fields: tuple[dict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
+    for n in range(lo, hi):
+        doc = docs[n]
+        seen: set[str] = set()
+        for postings, text in zip(fields, (doc.headline, doc.filed, doc.text)):
+            new = tokens(text) - seen
+            for tok in new:
+                postings[tok].append(n)
+            seen |= new
+    return fields
+
+
+def _frequencies(part: tuple[dict[str, list[int]], ...]) -> dict[str, int]:
+    """Token → the documents of the range that have it."""
+    out: dict[str, int] = defaultdict(int)
+    for f in part:
+        for tok, ids in f.items():
+            out[tok] += len(ids)
+    return dict(out)
+
+
+def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterable[str],
+                memo: "Memo | None" = None) -> dict[str, bytes]:
     """All files of ``search/``: documents are numbered in their ``order`` —
     articles oldest first, then the entity pages.  ``page_words``: seed file → the
     words found there (stored with the postings of that page's articles), or just
-    the words."""
+    the words.  ``memo``: the ranges of the previous build; a range made from the same
+    documents and words is taken from it (its postings are not made again), so a day's
+    update indexes its own articles and the entity pages only."""
     docs = sorted(docs, key=lambda d: d.order)
     articles = sum(1 for d in docs if not d.names)
     if not isinstance(page_words, dict):
         page_words = {"": set(page_words)}
     ranges = levels(articles, len(docs))
-    part_of = [k for k, (lo, hi, _) in enumerate(ranges) for _ in range(lo, hi)]
-    # per range, per field (headline, filed under, text only): token → ids
-    fields = [(defaultdict(list), defaultdict(list), defaultdict(list)) for _ in ranges]
-    for n, doc in enumerate(docs):
-        seen: set[str] = set()
-        for postings, text in zip(fields[part_of[n]], (doc.headline, doc.filed, doc.text)):
-            new = tokens(text) - seen
-            for tok in new:
-                postings[tok].append(n)
-            seen |= new
-    every = set().union(*(f.keys() for part in fields for f in part))
+    # per range: its postings per field (None while the memo has the range), and the
+    # number of its documents with each token
+    keys = [Memo.key(FORMAT, lo, hi, kind, [(d.headline, d.filed, d.text) for d in docs[lo:hi]])
+            if memo is not None and kind >= 0 else "" for lo, hi, kind in ranges]
+    kept = [memo.get(key) if key else None for key in keys]
+    fields = [None if k else _postings(docs, lo, hi) for k, (lo, hi, _) in zip(kept, ranges)]
+    frequency = [k[0] if k else _frequencies(part) for k, part in zip(kept, fields)]
+    every = set().union(*frequency)
     # a query word that is exactly an entity's name puts that entity's page first
     named: dict[str, list[int]] = defaultdict(list)
     for n, doc in enumerate(docs):
@@ -461,49 +527,31 @@ def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterabl
     for name in named:
         if _CJK_WORD.match(name) and name[:2] in every:
             word_doc.setdefault(name, len(docs))
+    words_at = sorted(word_doc.items())
     files: dict[str, bytes] = {}
     parts = []
-    everywhere = lambda tok: sum(len(f.get(tok, ())) for part in fields for f in part)  # noqa: E731
-    for (lo, hi, kind), part in zip(ranges, fields):
+    everywhere = lambda tok: sum(f.get(tok, 0) for f in frequency)  # noqa: E731
+    for k, (lo, hi, kind) in enumerate(ranges):
         last = kind < 0  # the entity pages: the names, with the pages they name
-        groups: dict[str, list[str]] = defaultdict(list)  # tokens with the same postings share them
-        for tok in sorted(set().union(*(f.keys() for f in part))):
-            groups[",".join(encode_postings(f.get(tok, []), lo) for f in part).rstrip(",")].append(tok)
         vocabulary: dict[str, list[str]] = defaultdict(list)
-        for word, at in sorted(word_doc.items()):
+        for word, at in words_at:
             if lo <= at < hi or (last and at >= hi):
                 ids = named.get(word) if last else None
                 vocabulary[word[:2]].append(f"{word}:{','.join(map(str, ids))}" if ids else word)
             elif last and word in named:  # stored with an earlier page: its entity pages here
                 vocabulary[word[:2]].append(f"{word}:{','.join(map(str, named[word]))}")
-        # toneless pinyin of these words (of the entity pages' names, with the entity
-        # pages), beside the ASCII token of the same spelling
-        here = [w.split(":")[0] for ws in vocabulary.values() for w in ws]
-        spellings = pinyin_map([w for w in here if w in named] if last else here, named if last else {},
-                               everywhere if last else lambda tok: sum(len(f.get(tok, ())) for f in part))
-        if kind == 1:
-            shards = 1
-        else:
-            size = sum(len(key) + 6 + sum(len(t) * 3 + 1 for t in toks) for key, toks in groups.items())
-            size += sum(len(w) * 3 + 1 for ws in vocabulary.values() for w in ws)
-            size += sum(len(k) + 4 + len(v) * 3 for k, v in spellings.items())
-            shards = max(1, -(-size // (ENTITY_BYTES if last else SHARD_BYTES)))
-        name = "e" if last else str(lo) if kind == 1 else f"{lo}-{hi}"
-        parts.append([lo, hi, shards, name])
-        shard_groups: list[dict[str, list[str]]] = [defaultdict(list) for _ in range(shards)]
-        shard_words: list[dict[str, str]] = [{} for _ in range(shards)]
-        shard_pinyin: list[dict[str, str]] = [{} for _ in range(shards)]
-        for spelling, ws in sorted(spellings.items()):
-            shard_pinyin[shard_of(spelling, shards)][spelling] = ws
-        for key, toks in groups.items():
-            for tok in toks:
-                shard_groups[shard_of(tok, shards)][key].append(tok)
-        for head, ws in sorted(vocabulary.items()):
-            shard_words[shard_of(head, shards)][head] = " ".join(ws)
-        for n in range(shards):
-            postings = {key: " ".join(toks) for key, toks in shard_groups[n].items()}
-            files[f"search/s/{name}/{n}.js"] = _js("archiveSearch.shard", lo, n, postings, shard_words[n],
-                                                   shard_pinyin[n])
+        made_from = Memo.key(keys[k], sorted(vocabulary.items())) if keys[k] else ""
+        if kept[k] and kept[k][1] == made_from:
+            files.update(kept[k][2])
+            parts.append(kept[k][3])
+            continue
+        part = fields[k] or _postings(docs, lo, hi)
+        range_files, entry = _range_files(lo, hi, kind, part, vocabulary, named, everywhere if last else
+                                          functools.partial(_count, frequency[k]))
+        files.update(range_files)
+        parts.append(entry)
+        if keys[k]:
+            memo.put(keys[k], (frequency[k], made_from, range_files, entry))
     # what a result shows: an article's URL, headline, date and column in chunks of
     # CHUNK_DOCS by number (a new day changes only the last chunk); entity pages apart
     for c in range(-(-articles // CHUNK_DOCS)):
