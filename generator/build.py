@@ -160,8 +160,8 @@ class _PageWork:
 
 
 def process_page(page: SourcePage, override_date: _dt.date | None, ctx: BuildContext) -> _PageWork:
-    """Segment, clean, check, date and link one page.  Pure per page, so pages can
-    run in parallel; the only cross-page steps (slugs, related) come after."""
+    """Segment, clean, check, date, name (slugs) and link one page.  Pure per page, so
+    pages can run in parallel; the only cross-page steps (entity slugs, related) come after."""
     try:
         layout = clean_page(segment(page, ctx.layout), ctx.layout)
     except Exception as exc:  # a page we cannot parse must not stop the archive
@@ -173,6 +173,7 @@ def process_page(page: SourcePage, override_date: _dt.date | None, ctx: BuildCon
         work.problems.append(Problem(page.name, 1, "no article found on this page; raw text kept on its 版面 page", fatal=False,
                                       zh="本版未找到文章，原文保留在其版面页"))
     _date_page(work.result, override_date, ctx)
+    assign_slugs(layout.articles)  # a slug depends on its page only: made here, kept in the page cache
     for art in layout.articles:
         art.date, art.date_inferred = work.result.date, work.result.date_inferred
         attach_entities(art, ctx.entities)
@@ -293,11 +294,11 @@ def gather(seeds: Path, ctx: BuildContext, progress: Progress = _silent, cache: 
 
 
 def link(archive: Archive, ctx: BuildContext) -> None:
-    """The cross-page steps: every entity known (``ctx.slugs``), slugs, related articles."""
+    """The cross-page steps: every entity known, the entity pages' slugs (``ctx.slugs``),
+    related articles."""
     ctx.forget_digests()  # the articles change here
     register_entities(archive.articles, ctx.entities)
     ctx.slugs = assign_entity_slugs(ctx.entities, archive.articles)
-    assign_slugs(archive.articles)
     attach_related(archive.articles)
 
 

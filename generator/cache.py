@@ -32,6 +32,7 @@ import pickle
 import shutil
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -215,6 +216,7 @@ class Memo:
         self.new: dict[str, Any] = {}
         self.hits = 0  # results taken from the previous build…
         self.made = 0  # …and made anew
+        self._inner: list[str] | None = None  # keys used while a group of pages renders (``pages``)
         if path is not None and use:
             with contextlib.suppress(OSError, ValueError, TypeError):
                 saved_version, results = read_entry(path)
@@ -249,15 +251,26 @@ class Memo:
         same ``key``, else ``render()``."""
         return self.pages(key, lambda: {path: render()})[path]
 
+    def render(self, path: str, template: Any, **values: Any) -> str:
+        """A Jinja2 ``template`` rendered with ``values`` (plain values: the key) as the
+        page at ``path``, or that page as the previous build rendered it."""
+        return self.page(self.key(template.name, values), path, partial(template.render, **values))
+
     def pages(self, key: str, render: Callable[[], dict[str, str]]) -> dict[str, str]:
         """Pages made together (docs-relative path → text): the files in place when they
-        were made from the same ``key`` and every one is still as made, else ``render()``."""
-        digests = self.old.get(key)
-        if digests is not None and self.tree is not None:
+        were made from the same ``key`` and every one is still as made, else ``render()``.
+        What ``render`` takes from the memo itself (a long list's unchanged pages) is
+        kept with the result, so it is still there the next time the group changes."""
+        if self._inner is not None:  # within another group's render
+            self._inner.append(key)
+        kept = self.old.get(key)
+        if kept is not None and self.tree is not None:
+            digests, inner = kept
             texts = {}
             for path, digest in digests.items():
                 try:
-                    data = (self.tree / path).read_bytes()
+                    with open(os.path.join(self.tree, path), "rb") as fh:  # not pathlib: 25,000 files
+                        data = fh.read()
                 except OSError:
                     break
                 if hashlib.blake2b(data, digest_size=20).digest() != digest:
@@ -265,11 +278,19 @@ class Memo:
                 texts[path] = data.decode("utf-8")
             else:
                 self.hits += 1
-                self.new[key] = digests
+                self.new[key] = kept
+                for k in inner:
+                    if k in self.old:
+                        self.new[k] = self.old[k]
                 return texts
-        texts = render()
+        outer, self._inner = self._inner, []
+        try:
+            texts = render()
+        finally:
+            inner, self._inner = self._inner, outer
         self.made += 1
-        self.new[key] = {path: hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest() for path, text in texts.items()}
+        self.new[key] = ({path: hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest() for path, text in texts.items()},
+                         inner or ())
         return texts
 
     def save(self) -> None:

@@ -249,9 +249,19 @@ def _dependents(changes: Changes) -> set[str]:
         import re
 
         pattern = re.compile(b"|".join(re.escape(n.encode("utf-8", "surrogateescape")) for n in sorted(names)))
+        # A relative link to a deleted file names the file's folder too, unless the page is
+        # in that folder or below it: other pages must hold a folder's name before the
+        # pattern is tried (bytes.find is many times faster than the pattern over 25,000 pages).
+        folders = {os.path.dirname(p) for p in changes.deleted}
+        hints = {w.encode("utf-8", "surrogateescape") for f in folders for w in (os.path.basename(f), quote(os.path.basename(f)))}
         changed = set(changes.changed)
+
+        def may_link(path: str, data: bytes) -> bool:
+            here = os.path.dirname(path)
+            return any(f == "" or here == f or here.startswith(f + "/") for f in folders) or any(h in data for h in hints)
+
         for path, data in changes.files.items():
-            if path.endswith(".md") and path not in changed and pattern.search(data):
+            if path.endswith(".md") and path not in changed and may_link(path, data) and pattern.search(data):
                 out.add(path)
     return out
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable, Iterable, Sequence
 
+from ..cache import Memo
 from ..context import BuildContext
 from ..entities.index import Entities, EntityIndex, Surnames, pinyin_words
 from ..entities.slugs import EntitySlugs
@@ -259,15 +260,17 @@ def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | Non
         memo_key = memo.key(kind, key, doc, header, per_page, _surfaces(kind, key, idx),
                             [(ctx.digest(a), url_of(a)) for a in arts])
         pages.update(memo.pages(memo_key, partial(_entity_listing, kind, key, doc, header, arts, url_of, idx, template,
-                                                  per_page)))
+                                                  per_page, memo)))
     for kind in KINDS:
         pages.update(_index_pages(kind, entries, ctx, per_page))
     return pages
 
 
 def _entity_listing(kind: str, key: str, doc: str, header: dict, arts: list[Article], url_of: UrlOf,
-                    idx: EntityIndex, template: Any, per_page: int) -> dict[str, str]:
-    """An entity's pages: its header and its stories (``arts``, newest first), paginated."""
+                    idx: EntityIndex, template: Any, per_page: int, memo: Memo) -> dict[str, str]:
+    """An entity's pages: its header and its stories (``arts``, newest first), paginated;
+    each page as in the previous build when it shows the same (a new story changes the
+    first page of a long list only)."""
     base = doc[:-3]
     name = display_name(kind, key)
     folder, label = KINDS[kind]
@@ -279,10 +282,13 @@ def _entity_listing(kind: str, key: str, doc: str, header: dict, arts: list[Arti
         here = page.doc
         title = name if page.first else f"{name}（第 {page.number} 页）"
         up = "../" * here.count("/")
-        pages[here] = template.render(
-            front_matter=front_matter_block({"title": title}), title=title, name=name, first=page.first,
+        pages[here] = memo.render(
+            here, template, front_matter=front_matter_block({"title": title}), title=title, name=name, first=page.first,
             label=label, verb=verb, index_link=rel(here, folder + "/index.md"), entity_link=rel(here, doc),
-            h=header, n_articles=len(rows), counts=counts(page, listing) if len(listing) > 1 else "",
+            # the header and the total are on the first page only: the older pages' keys
+            # stay the same when a story is added (their memo entries hold)
+            h=header if page.first else {}, n_articles=len(rows) if page.first else 0,
+            counts=counts(page, listing) if len(listing) > 1 else "",
             pager=pager_links(page, listing, _date_label),
             pages=page_groups(listing, _year_label, _date_label) if page.first and len(listing) > 1 else [],
             entries=[dict(e, link=up + e["url"]) for e in page.entries])
