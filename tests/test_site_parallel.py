@@ -1,4 +1,4 @@
-"""A full MkDocs build in two processes (``generator.output.mkdocs.PARALLEL_PAGES``):
+"""A full MkDocs build in two processes (``generator.output.mkdocs_halves.PARALLEL_PAGES``):
 the same site, byte for byte, as a build in one; the same warnings (also in strict
 mode); and a failure or death of the second process stops the build with the site
 left as it was.  The threshold is set low here so that the seeds' small site is built
@@ -17,6 +17,7 @@ import pytest
 from conftest import ROOT
 
 import generator.output.mkdocs as mk
+import generator.output.mkdocs_halves as halves
 from generator.build import build
 from generator.errors import BuildError
 
@@ -28,7 +29,7 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-class _Counting(mk._Child):
+class _Counting(halves.Child):
     started = 0
 
     def __init__(self, *args: Any) -> None:
@@ -39,12 +40,12 @@ class _Counting(mk._Child):
 @pytest.fixture()
 def count_children(monkeypatch: pytest.MonkeyPatch) -> type[_Counting]:
     _Counting.started = 0
-    monkeypatch.setattr(mk, "_Child", _Counting)
+    monkeypatch.setattr(mk, "Child", _Counting)
     return _Counting
 
 
 def _build(work: Path, monkeypatch: pytest.MonkeyPatch, threshold: int) -> Any:
-    monkeypatch.setattr(mk, "PARALLEL_PAGES", threshold)
+    monkeypatch.setattr(halves, "PARALLEL_PAGES", threshold)
     return build(work / "seeds", work / "docs_src", work / "site", CONFIG, clean=True)[1]
 
 
@@ -104,7 +105,7 @@ def test_a_failure_of_the_second_process_stops_the_build(serial: tuple[Path, Any
         _build(work, monkeypatch, 1)
     assert count_children.started == 1
     if how == "raise":  # as in one process: MkDocs' own line naming the page, then the error
-        assert isinstance(info.value.__cause__, mk._ChildTraceback) and "cannot render" in str(info.value.__cause__)
+        assert isinstance(info.value.__cause__, halves.ChildTraceback) and "cannot render" in str(info.value.__cause__)
         assert any(r.levelno == logging.ERROR and r.getMessage().startswith("Error reading page ")
                    and "cannot render" in r.getMessage() for r in caplog.records)
     assert {name: _tree(work / name) for name in ("docs_src", "site")} == before  # no half site
@@ -147,7 +148,7 @@ def _mini(root: Path, threshold: int, strict: bool, monkeypatch: pytest.MonkeyPa
         (docs / path).write_text(text, encoding="utf-8")
     site.mkdir()
     (root / "mkdocs.yml").write_text(MINI_CONFIG + ("strict: true\n" if strict else ""), encoding="utf-8")
-    monkeypatch.setattr(mk, "PARALLEL_PAGES", threshold)
+    monkeypatch.setattr(halves, "PARALLEL_PAGES", threshold)
     caplog.clear()
     error = ""
     with caplog.at_level(logging.WARNING):

@@ -20,7 +20,12 @@ from ..entities.slugs import EntitySlugs
 from ..model import Article
 from ..settings.profile import DATA_DIR, load_yaml
 from .columns import column_path
-from .entity_pages import article_entities, entity_links, entity_path, link_first_mentions
+from .entity_pages import (
+    article_entities,
+    entity_links,
+    entity_path,
+    link_first_mentions,
+)
 from .issues import day_path
 from .mdtext import front_matter_block, html_escape, md_escape_inline
 from .metadata import (

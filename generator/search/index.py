@@ -51,10 +51,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
+from ..cache import Memo
 from ..model import Article
 from ..pages.mdtext import front_matter_block
-
-from ..cache import Memo
 
 if TYPE_CHECKING:
     from ..context import BuildContext
