@@ -296,7 +296,7 @@ def gather(seeds: Path, ctx: BuildContext, progress: Progress = _silent, cache: 
 def link(archive: Archive, ctx: BuildContext) -> None:
     """The cross-page steps: every entity known, the entity pages' slugs (``ctx.slugs``),
     related articles."""
-    ctx.forget_digests()  # the articles change here
+    ctx.memos.forget()  # the articles change here
     register_entities(archive.articles, ctx.entities)
     ctx.slugs = assign_entity_slugs(ctx.entities, archive.articles)
     attach_related(archive.articles)
@@ -365,7 +365,7 @@ def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
 
     articles = archive.articles
     for art in articles:  # the memos' keys, before the side process forks: both use them
-        ctx.digest(art)
+        ctx.memos.digest(art)
     side = _beside(archive, ctx)
     names = name_pages(((r.page.name, r.page.newspaper, r.page.page_label, r.date, r.date_inferred) for r in archive.pages),
                        ctx.newspaper)
@@ -399,18 +399,18 @@ def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
         sources.append(info)
         furniture = res.layout.furniture if res.layout else []
         path = source_path(page.name)
-        put(path, memo.page(memo.key(info, [ctx.digest(a) for a in arts], furniture, res.failed, page.text), path,
+        put(path, memo.page(memo.key(info, [memo.digest(a) for a in arts], furniture, res.failed, page.text), path,
                             partial(render_source, info, arts, furniture, res.failed, page.text)))
         files[raw_path(page.name)] = page.raw
     for path, text in sources_index_pages(sources, [p.page_text() for p in archive.problems]).items():
         put(path, text)
     put("index.md", render_home(ctx.newspaper.site_title, articles, len(archive.pages)))
-    files.update(catalogue_files(articles, names))
+    files.update(catalogue_files(articles, names, ctx.memos["catalogue"]))
     if ASSETS_DIR.is_dir():
         for asset in sorted(ASSETS_DIR.iterdir()):
             if asset.is_file():
                 files[f"assets/{asset.name}"] = asset.read_bytes()
-    archive.memo.update(ctx.memos.save("articles", "sources"))
+    archive.memo.update(ctx.memos.save("articles", "sources", "catalogue"))
     side_files, memo = side()  # last: the side process had the whole time to finish
     files.update(side_files)
     archive.memo.update(memo)

@@ -208,10 +208,12 @@ class Memo:
     read or written is ignored (the step renders everything), and ``use=False``
     (``--clean``) reads nothing but still writes."""
 
-    def __init__(self, path: Path | None, version: str = "", use: bool = True, tree: Path | None = None):
+    def __init__(self, path: Path | None, version: str = "", use: bool = True, tree: Path | None = None,
+                 digest: Callable[[Any], str] | None = None):
         self.path = path
         self.version = version
         self.tree = tree
+        self.digest: Callable[[Any], str] = digest or (lambda art: art.digest())  # a story's, for keys
         self.old: dict[str, Any] = {}
         self.new: dict[str, Any] = {}
         self.hits = 0  # results taken from the previous build…
@@ -311,12 +313,25 @@ class Memos:
     def __init__(self, folder: Path | None = None, version: str = "", use: bool = True, tree: Path | None = None):
         self.folder, self.version, self.use, self.tree = folder, version, use, tree
         self._memos: dict[str, Memo] = {}
+        self._digests: dict[int, str] = {}
 
     def __getitem__(self, name: str) -> Memo:
         if name not in self._memos:
             path = self.folder / "memo" / f"{name}.pickle" if self.folder is not None else None
-            self._memos[name] = Memo(path, self.version, self.use, self.tree)
+            self._memos[name] = Memo(path, self.version, self.use, self.tree, self.digest)
         return self._memos[name]
+
+    def digest(self, art: Any) -> str:
+        """``Article.digest``, once per story and build: the keys of every step use it.
+        Asked for only after the cross-page steps (``build.link``), which change stories."""
+        key = id(art)
+        if key not in self._digests:
+            self._digests[key] = art.digest()
+        return self._digests[key]
+
+    def forget(self) -> None:
+        """The stories are about to change (``build.link``)."""
+        self._digests.clear()
 
     def save(self, *names: str) -> dict[str, tuple[int, int]]:
         """Save these memos; what each did: name → (results taken, results made)."""

@@ -29,7 +29,6 @@ from .settings.profile import (
 if TYPE_CHECKING:
     from .entities.index import EntityIndex
     from .entities.slugs import EntitySlugs
-    from .model import Article
 
 
 @dataclass
@@ -39,18 +38,6 @@ class BuildContext:
     slugs: "EntitySlugs | None" = field(default=None, repr=False)
     # what the previous build rendered, by what it was made from (none: render everything)
     memos: Memos = field(default_factory=Memos, repr=False)
-    _digests: dict[int, str] = field(default_factory=dict, repr=False)
-
-    def digest(self, art: "Article") -> str:
-        """``Article.digest``, once per article and build (the cross-page steps are done
-        by then: ``build.link``)."""
-        key = id(art)
-        if key not in self._digests:
-            self._digests[key] = art.digest()
-        return self._digests[key]
-
-    def forget_digests(self) -> None:
-        self._digests.clear()
 
     @classmethod
     def load(cls, folder: Path | str | None = None) -> "BuildContext":

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..cache import Memo
 from ..model import Article
 from .metadata import catalogue_record
 from .pagenames import PageName
@@ -35,46 +37,54 @@ def _file(year: int | None, month: int | None = None) -> str:
     return f"{FOLDER}/{year:04d}.json" if month is None else f"{FOLDER}/{year:04d}-{month:02d}.json"
 
 
-def _array(records: list[dict[str, Any]]) -> bytes:
+def _array(records: list[dict[str, Any]]) -> str:
     """A JSON array, one record per line (small, and a changed record is a changed line)."""
     lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records]
-    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+    return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
-def catalogue_files(articles: Iterable[Article], names: dict[str, PageName] | None = None) -> dict[str, bytes]:
-    """docs path → bytes: the index and one file per year (archive order inside)."""
+def catalogue_files(articles: Iterable[Article], names: dict[str, PageName] | None = None,
+                    memo: Memo | None = None) -> dict[str, bytes]:
+    """docs path → bytes: the index and one file per year (archive order inside).
+    ``memo``: a year's files as in the previous build when made from the same stories."""
     names = names or {}
+    memo = memo or Memo(None)
     by_year: dict[int | None, list[Article]] = defaultdict(list)
     for art in articles:
         by_year[art.date.year if art.date else None].append(art)
     files: dict[str, bytes] = {}
     entries = []
-
-    def put(year: int | None, month: int | None, arts: list[Article], data: bytes) -> None:
-        path = _file(year, month)
-        files[path] = data
-        entry: dict[str, Any] = {"year": year, **({"month": month} if month else {}), "file": path.removeprefix("data/"),
-                                 "articles": len(arts), "bytes": len(data)}
-        dates = [a.date for a in arts if a.date]
-        if dates:
-            entry.update(first=min(dates).isoformat(), last=max(dates).isoformat())
-        entries.append(entry)
-
     for year in sorted(by_year, key=lambda y: (y is None, y or 0)):
         arts = by_year[year]
-        records = [catalogue_record(a, names.get(a.source)) for a in arts]
-        whole = _array(records)
-        if year is None or len(whole) <= YEAR_BYTES:
-            put(year, None, arts, whole)
-            continue
-        by_month: dict[int, list[int]] = defaultdict(list)
-        for n, art in enumerate(arts):
-            by_month[art.date.month].append(n)  # type: ignore[union-attr]
-        for month in sorted(by_month):
-            put(year, month, [arts[n] for n in by_month[month]], _array([records[n] for n in by_month[month]]))
+        key = memo.key(year, [(memo.digest(a), names.get(a.source)) for a in arts])
+        made = memo.pages(key, partial(_year_files, year, arts, names))
+        by_month: dict[int, list[Article]] = defaultdict(list)
+        for art in arts:
+            by_month[art.date.month if art.date and len(made) > 1 else 0].append(art)
+        for path, month in zip(sorted(made), sorted(by_month)):
+            data = made[path].encode("utf-8")
+            files[path] = data
+            entry: dict[str, Any] = {"year": year, **({"month": month} if month else {}), "file": path.removeprefix("data/"),
+                                     "articles": len(by_month[month]), "bytes": len(data)}
+            dates = [a.date for a in by_month[month] if a.date]
+            if dates:
+                entry.update(first=min(dates).isoformat(), last=max(dates).isoformat())
+            entries.append(entry)
     index = {"schema": SCHEMA, "articles": sum(e["articles"] for e in entries), "files": entries}
     files[INDEX] = (json.dumps(index, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     return files
+
+
+def _year_files(year: int | None, arts: list[Article], names: dict[str, PageName]) -> dict[str, str]:
+    """A year's records: one file, or one a month when the year's would pass ``YEAR_BYTES``."""
+    records = [catalogue_record(a, names.get(a.source)) for a in arts]
+    whole = _array(records)
+    if year is None or len(whole.encode("utf-8")) <= YEAR_BYTES:
+        return {_file(year): whole}
+    by_month: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for art, record in zip(arts, records):
+        by_month[art.date.month].append(record)  # type: ignore[union-attr]
+    return {_file(year, month): _array(rows) for month, rows in sorted(by_month.items())}
 
 
 def read_catalogue(root: Path) -> list[dict[str, Any]]:

@@ -258,7 +258,7 @@ def entity_pages(articles: list[Article], ctx: BuildContext, url_of: UrlOf | Non
         # the entity's pages are the previous build's when made from the same stories (and
         # the same forms of its name, for the keyword-in-context lines) under the same header
         memo_key = memo.key(kind, key, doc, header, per_page, _surfaces(kind, key, idx),
-                            [(ctx.digest(a), url_of(a)) for a in arts])
+                            [(memo.digest(a), url_of(a)) for a in arts])
         pages.update(memo.pages(memo_key, partial(_entity_listing, kind, key, doc, header, arts, url_of, idx, template,
                                                   per_page, memo)))
     for kind in KINDS:

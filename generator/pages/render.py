@@ -169,7 +169,7 @@ def article_pages(articles: list[Article], ctx: "BuildContext", names: dict[str,
         previous, following = chain[art.slug]
         entities = sorted({entity_path(kind, key, slugs) for kind, key in article_entities(art)}
                           | {entity_path(kind, key, slugs) for *_, kind, key in art.mentions})
-        key = memo.key(ctx.digest(art), *((article_path(n), n.title, n.date) if n else None for n in (previous, following)),
+        key = memo.key(memo.digest(art), *((article_path(n), n.title, n.date) if n else None for n in (previous, following)),
                        [(article_path(r), r.title, r.date, r.column) for r in art.related], names[art.source], entities)
         path = article_path(art)
         out[path] = memo.page(key, path, partial(render_article, art, slugs, previous, following, source=names[art.source]))
