@@ -9,7 +9,7 @@ and CPU seconds (getrusage of the build process and its workers) and the files c
 in docs_src/ and site/ (added, removed or with other bytes than before).
 Run by hand; the machine is noisy, so compare ratios within one run.
 
-    python benchmarks/run.py [--sizes seeds,1000,10000] [--no-search]
+    python benchmarks/run.py [--sizes seeds,1000,10000,30000] [--no-search]
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ def measure(label: str, seeds: Path, work: Path, search: bool = True) -> dict[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="seeds,1000,10000")
+    parser.add_argument("--sizes", default="seeds,1000,10000,30000")
     parser.add_argument("--no-search", action="store_true", help="leave out the search and Pagefind rows (no browser)")
     args = parser.parse_args()
     rows = []

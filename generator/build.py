@@ -469,7 +469,8 @@ class _Docs:
     report: GenerateReport
     staged: StagedTree | None  # None: docs_src/ is already this build's tree
     folder: Path  # where the tree is: the staging folder, or docs_src/
-    files: dict[str, bytes]  # its files (empty when nothing was rendered)
+    paths: set[str]  # its files (empty when nothing was rendered)…
+    pages: dict[str, bytes]  # …and its Markdown pages' bytes
     previous_key: str  # the key of the tree in docs_src/ before this build
 
 
@@ -485,12 +486,15 @@ def _docs_tree(seeds: Path, docs: Path, ctx: BuildContext, progress: Progress, c
     previous_key, count = _tree_in_place(docs.resolve())
     if not clean and previous_key == archive.tree_key:
         report = GenerateReport(archive, [], count, [], time.perf_counter() - started, docs_unchanged=True)
-        return _Docs(report, None, docs.resolve(), {}, previous_key)
+        return _Docs(report, None, docs.resolve(), set(), {}, previous_key)
     link(archive, ctx)
     files = render_tree(archive, ctx)
     staged = stage_tree(files, docs, {TREE_FILE: f"{archive.tree_key} {len(files)}\n".encode()})
     report = GenerateReport(archive, staged.written, staged.unchanged, staged.deleted, time.perf_counter() - started)
-    return _Docs(report, staged, staged.staging, files, previous_key)
+    # what MkDocs needs of the tree: its paths and the Markdown (not the catalogue, the
+    # search index and the raw copies: a third of the bytes, freed before MkDocs runs)
+    return _Docs(report, staged, staged.staging, set(files), {p: d for p, d in files.items() if p.endswith(".md")},
+                 previous_key)
 
 
 def generate(seeds: Path, docs: Path, progress: Progress = _silent, notice: Notice = _silent_notice,
@@ -541,11 +545,13 @@ def build(seeds: Path, docs: Path, site: Path, config_file: Path, progress: Prog
             if not why_full:
                 try:
                     link_tree(site, site_staging, {MARKER, MANIFEST})
-                    changes = Changes(tree.staged.written, tree.staged.deleted, tree.files, previous)
+                    changes = Changes(tree.staged.written, tree.staged.deleted, tree.paths, tree.pages, previous)
                 except OSError as exc:  # links not possible here: build in full
                     why_full = f"the previous site cannot be hard-linked ({exc.strerror or exc})"
                     discard([staged[-1]])
                     os.mkdir(site_staging, 0o777)
+            if changes is None:
+                tree.pages.clear()  # a full build reads the pages from the staged tree: free them first
             progress(0, 0, "mkdocs build" + ("" if changes is None else " (incremental)"))
             run = run_mkdocs(cfg, build_epoch(a.date for a in archive.articles), changes, keep={MARKER, MANIFEST},
                              drop=UNUSED_THEME_FILES)

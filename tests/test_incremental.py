@@ -264,7 +264,8 @@ def _mini_build(root: Path, docs: dict[str, str], previous: Path | None) -> tupl
             if old.get(path) == data:
                 os.utime(folder / path, ns=((old_docs / path).stat().st_atime_ns, (old_docs / path).stat().st_mtime_ns))
         link_tree(previous, site, {MARKER, ".jinzhou-build.json"})
-        changes = Changes([p for p in files if old.get(p) != files[p]], [p for p in old if p not in files], files, manifest)
+        changes = Changes([p for p in files if old.get(p) != files[p]], [p for p in old if p not in files], set(files), files,
+                          manifest)
     report = run_mkdocs(cfg, "1600000000", changes)
     report.manifest.update(fingerprint=fp, docs=str(n))
     write_manifest(site, report.manifest)

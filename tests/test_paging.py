@@ -206,7 +206,8 @@ def test_a_year_too_big_for_one_file_is_split_by_month(tmp_path, monkeypatch) ->
     arts = [Article(source=f"p{i}.txt", index=0, line=1, title=f"t{i}", slug=f"t-{i:08x}",
                     date=dt.date(2021, 1 + i % 3, 1 + i)) for i in range(12)]
     arts.append(Article(source="q.txt", index=0, line=1, title="old", slug="old-0", date=dt.date(2020, 1, 1)))
-    monkeypatch.setattr(catalogue, "YEAR_BYTES", len(catalogue_files(arts[-1:])["data/articles/2020.json"]) + 10)
+    # the year's twelve records do not fit, a month's four (and five) do
+    monkeypatch.setattr(catalogue, "YEAR_BYTES", 6 * len(catalogue_files(arts[-1:])["data/articles/2020.json"]))
     files = catalogue_files(arts)
     index = json.loads(files[INDEX])
     assert [(e["year"], e.get("month"), e["file"], e["articles"]) for e in index["files"]] == [
@@ -219,6 +220,32 @@ def test_a_year_too_big_for_one_file_is_split_by_month(tmp_path, monkeypatch) ->
         a.title for a in arts[:-1] if a.date.month == 2] + [a.title for a in arts[:-1] if a.date.month == 3]
     more = catalogue_files(arts + [Article(source="n.txt", index=0, line=1, title="n", slug="n-1", date=dt.date(2021, 3, 30))])
     assert {p for p in files if files[p] != more[p]} == {INDEX, "data/articles/2021-03.json"}
+
+
+def test_a_month_too_big_for_one_file_is_written_in_parts(tmp_path, monkeypatch) -> None:
+    """A month (or the undated stories) past YEAR_BYTES: numbered parts filled in order,
+    none past the bound; the index names each with its count, the reader gets every
+    record back, and a new story of that month changes or adds the last part only."""
+    from generator.pages import catalogue
+
+    arts = [Article(source=f"p{i:02d}.txt", index=0, line=1, title=f"t{i}", slug=f"t-{i:08x}",
+                    date=dt.date(2021, 11, 1 + i)) for i in range(9)]
+    arts += [Article(source=f"u{i}.txt", index=0, line=1, title=f"u{i}", slug=f"u-{i:08x}") for i in range(5)]
+    one = len(catalogue_files(arts[:1])["data/articles/2021.json"])
+    monkeypatch.setattr(catalogue, "YEAR_BYTES", 3 * one)  # three records a file at most
+    files = catalogue_files(arts)
+    index = json.loads(files[INDEX])
+    assert [(e["year"], e.get("month"), e.get("part"), e["file"], e["articles"]) for e in index["files"]] == [
+        (2021, 11, 1, "articles/2021-11-1.json", 3), (2021, 11, 2, "articles/2021-11-2.json", 3),
+        (2021, 11, 3, "articles/2021-11-3.json", 3),
+        (None, None, 1, "articles/undated-1.json", 3), (None, None, 2, "articles/undated-2.json", 2)]
+    assert all(len(data) <= 3 * one for path, data in files.items() if path != INDEX)
+    for path, data in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    assert [r["title"] for r in read_catalogue(tmp_path)] == [a.title for a in arts]
+    more = catalogue_files(arts + [Article(source="p99.txt", index=0, line=1, title="n", slug="n-1", date=dt.date(2021, 11, 30))])
+    assert {p for p in files.keys() | more.keys() if files.get(p) != more.get(p)} == {INDEX, "data/articles/2021-11-4.json"}
 
 
 def test_a_busy_day_continues_on_numbered_pages_in_page_order() -> None:

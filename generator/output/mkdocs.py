@@ -66,7 +66,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Collection, Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 from ..errors import BuildError, SettingsError
@@ -246,7 +246,8 @@ class Changes:
 
     changed: list[str]  # docs-relative paths written anew (changed or new)
     deleted: list[str]  # docs-relative paths gone
-    files: Mapping[str, bytes]  # the new docs tree (to find pages that name a deleted file)
+    paths: Collection[str]  # every file of the new docs tree
+    pages: Mapping[str, bytes]  # its Markdown pages' bytes (to find pages that name a deleted file)
     previous: dict[str, Any]  # the previous site's manifest
 
 
@@ -255,7 +256,7 @@ def _dependents(changes: Changes) -> set[str]:
     exist and now does, or their Markdown names a file that was deleted."""
     out = set()
     for page, targets in changes.previous.get("unresolved", {}).items():
-        if page in changes.files and any(t in changes.files for t in targets):
+        if page in changes.paths and any(t in changes.paths for t in targets):
             out.add(page)
     names = {os.path.basename(p) for p in changes.deleted}
     names |= {quote(n) for n in names}
@@ -274,7 +275,7 @@ def _dependents(changes: Changes) -> set[str]:
             here = os.path.dirname(path)
             return any(f == "" or here == f or here.startswith(f + "/") for f in folders) or any(h in data for h in hints)
 
-        for path, data in changes.files.items():
+        for path, data in changes.pages.items():
             if path.endswith(".md") and path not in changed and may_link(path, data) and pattern.search(data):
                 out.add(path)
     return out

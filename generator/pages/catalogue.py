@@ -8,8 +8,9 @@ file changes only when that year's articles do, so a day's new page rewrites the
 newest year's file and the index, not the whole catalogue; and no file grows past
 one year of the archive (a single file was 68 MB at 30,000 articles, and GitHub
 refuses files over 100 MB).  A year whose file would pass ``YEAR_BYTES`` is written
-as one file per month instead (``<year>-<month>.json``; the index says which), so no
-file grows with the archive's size.
+as one file per month instead (``<year>-<month>.json``; the index says which), and a
+month (or the undated stories) that would pass it in numbered parts filled in order
+(``<year>-<month>-<n>.json``), so no file grows with the archive's size.
 """
 
 from __future__ import annotations
@@ -39,14 +40,18 @@ def _file(year: int | None, month: int | None = None) -> str:
 
 def _array(records: list[dict[str, Any]]) -> str:
     """A JSON array, one record per line (small, and a changed record is a changed line)."""
-    lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records]
+    return _join([json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records])
+
+
+def _join(lines: list[str]) -> str:
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
 def catalogue_files(articles: Iterable[Article], names: dict[str, PageName] | None = None,
                     memo: Memo | None = None) -> dict[str, bytes]:
-    """docs path → bytes: the index and one file per year (archive order inside).
-    ``memo``: a year's files as in the previous build when made from the same stories."""
+    """docs path → bytes: the index and one file per year (archive order inside; a big
+    year by month, a big month in parts).  ``memo``: a year's files as in the previous
+    build when made from the same stories."""
     names = names or {}
     memo = memo or Memo(None)
     by_year: dict[int | None, list[Article]] = defaultdict(list)
@@ -58,15 +63,23 @@ def catalogue_files(articles: Iterable[Article], names: dict[str, PageName] | No
         arts = by_year[year]
         key = memo.key(year, [(memo.digest(a), names.get(a.source)) for a in arts])
         made = memo.pages(key, partial(_year_files, year, arts, names))
-        by_month: dict[int, list[Article]] = defaultdict(list)
-        for art in arts:
-            by_month[art.date.month if art.date and len(made) > 1 else 0].append(art)
-        for path, month in zip(sorted(made), sorted(by_month)):
-            data = made[path].encode("utf-8")
+        split = len(made) > 1
+        if split and year is not None:  # the files hold the year's stories month by month, in order
+            arts = sorted(arts, key=lambda a: a.date.month)  # type: ignore[union-attr]
+        at = 0
+        for path, text in made.items():  # in order: months, then parts
+            data = text.encode("utf-8")
             files[path] = data
-            entry: dict[str, Any] = {"year": year, **({"month": month} if month else {}), "file": path.removeprefix("data/"),
-                                     "articles": len(by_month[month]), "bytes": len(data)}
-            dates = [a.date for a in by_month[month] if a.date]
+            count = text.count("\n") - 2  # one record a line (_array)
+            here, at = arts[at:at + count], at + count
+            entry: dict[str, Any] = {"year": year}
+            if split and year is not None:
+                entry["month"] = here[0].date.month  # type: ignore[union-attr]
+            part = path.removesuffix(".json").rsplit("/", 1)[1].split("-")[2 if year is not None else 1:]
+            if part:  # <year>-<month>-<n>.json, undated-<n>.json
+                entry["part"] = int(part[0])
+            entry.update({"file": path.removeprefix("data/"), "articles": len(here), "bytes": len(data)})
+            dates = [a.date for a in here if a.date]
             if dates:
                 entry.update(first=min(dates).isoformat(), last=max(dates).isoformat())
             entries.append(entry)
@@ -76,15 +89,41 @@ def catalogue_files(articles: Iterable[Article], names: dict[str, PageName] | No
 
 
 def _year_files(year: int | None, arts: list[Article], names: dict[str, PageName]) -> dict[str, str]:
-    """A year's records: one file, or one a month when the year's would pass ``YEAR_BYTES``."""
+    """A year's records: one file; or, when it would pass ``YEAR_BYTES``, one a month,
+    and a month that would pass it in numbered parts, filled in order (a day's new
+    stories change the last part)."""
     records = [catalogue_record(a, names.get(a.source)) for a in arts]
     whole = _array(records)
-    if year is None or len(whole.encode("utf-8")) <= YEAR_BYTES:
+    if len(whole.encode("utf-8")) <= YEAR_BYTES:
         return {_file(year): whole}
+    if year is None:
+        return _parts(_file(None), records)
     by_month: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for art, record in zip(arts, records):
         by_month[art.date.month].append(record)  # type: ignore[union-attr]
-    return {_file(year, month): _array(rows) for month, rows in sorted(by_month.items())}
+    out: dict[str, str] = {}
+    for month, rows in sorted(by_month.items()):
+        out.update(_parts(_file(year, month), rows))
+    return out
+
+
+def _parts(path: str, records: list[dict[str, Any]]) -> dict[str, str]:
+    """``records`` as one file at ``path``, or as ``<path>-1.json``, ``-2``… of at most
+    ``YEAR_BYTES`` each when they do not fit."""
+    lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records]
+    groups: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        n = len(line.encode("utf-8")) + 2
+        if groups[-1] and size + n > YEAR_BYTES - 8:
+            groups.append([])
+            size = 0
+        groups[-1].append(line)
+        size += n
+    if len(groups) == 1:
+        return {path: _join(lines)}
+    stem = path.removesuffix(".json")
+    return {f"{stem}-{k}.json": _join(group) for k, group in enumerate(groups, 1)}
 
 
 def read_catalogue(root: Path) -> list[dict[str, Any]]:
