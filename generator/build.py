@@ -371,11 +371,13 @@ def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
                        ctx.newspaper)
     for path, text in article_pages(articles, ctx, names).items():
         put(path, text)
-    for path, text in issue_pages(Edition(names[r.page.name], r.layout.articles if r.layout else []) for r in archive.pages).items():
+    lists = ctx.memos["lists"]
+    for path, text in issue_pages((Edition(names[r.page.name], r.layout.articles if r.layout else []) for r in archive.pages),
+                                  lists).items():
         put(path, text)
-    for path, text in column_pages(articles, names).items():
+    for path, text in column_pages(articles, names, memo=lists).items():
         put(path, text)
-    for path, text in timeline_pages(articles).items():
+    for path, text in timeline_pages(articles, memo=lists).items():
         put(path, text)
     sources = []
     memo = ctx.memos["sources"]
@@ -410,7 +412,7 @@ def render_tree(archive: Archive, ctx: BuildContext) -> dict[str, bytes]:
         for asset in sorted(ASSETS_DIR.iterdir()):
             if asset.is_file():
                 files[f"assets/{asset.name}"] = asset.read_bytes()
-    archive.memo.update(ctx.memos.save("articles", "sources", "catalogue"))
+    archive.memo.update(ctx.memos.save("articles", "sources", "catalogue", "lists"))
     side_files, memo = side()  # last: the side process had the whole time to finish
     files.update(side_files)
     archive.memo.update(memo)

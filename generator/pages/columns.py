@@ -17,6 +17,7 @@ import hashlib
 from collections import defaultdict
 from typing import Iterable
 
+from ..cache import Memo
 from ..model import Article
 from .mdtext import front_matter_block
 from .metadata import article_path, ascii_words, rel, source_path
@@ -73,9 +74,12 @@ def _year(page: Page) -> str:
     return f"{max(dates).year}年" if dates else "日期不详"
 
 
-def column_pages(articles: Iterable[Article], names: dict[str, PageName], per_page: int = PER_PAGE) -> dict[str, str]:
+def column_pages(articles: Iterable[Article], names: dict[str, PageName], per_page: int = PER_PAGE,
+                 memo: Memo | None = None) -> dict[str, str]:
     """docs path → Markdown: the index and one page per column (none if no column),
-    each column's articles paginated newest first."""
+    each column's articles paginated newest first.  ``memo``: a page as in the
+    previous build when it shows the same."""
+    memo = memo or Memo(None)
     by_column: dict[str, list[Article]] = defaultdict(list)
     for art in articles:
         if art.column:
@@ -91,9 +95,10 @@ def column_pages(articles: Iterable[Article], names: dict[str, PageName], per_pa
         for page in listing:
             here = page.doc
             title = f"栏目：{column}" if page.first else f"栏目：{column}（第 {page.number} 页）"
-            pages[here] = template.render(
-                front_matter=front_matter_block({"title": title}), column=column, number=0 if page.first else page.number,
-                articles=_rows(page.entries, here, names), n_articles=len(arts), paged=len(listing) > 1,
+            pages[here] = memo.render(  # the total on the first page only: older pages stay put
+                here, template, front_matter=front_matter_block({"title": title}), column=column,
+                number=0 if page.first else page.number, articles=_rows(page.entries, here, names),
+                n_articles=len(arts) if page.first else 0, paged=len(listing) > 1,
                 counts=counts(page, listing), pager=pager_links(page, listing, _dates),
                 pages=page_groups(listing, _year, _dates) if page.first else [],
                 index_link=rel(here, INDEX), column_link=rel(here, doc))

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
+from ..cache import Memo
 from ..model import Article
 from .metadata import article_path, page_url, rel, source_path
 from .pagenames import PageName, cn_date, cn_weekday
@@ -70,8 +71,10 @@ def _month_weeks(year: int, month: int) -> list[list[int]]:
     return calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)
 
 
-def issue_pages(editions: Iterable[Edition]) -> dict[str, str]:
-    """docs path → Markdown for the index, a calendar per year and a page per day."""
+def issue_pages(editions: Iterable[Edition], memo: Memo | None = None) -> dict[str, str]:
+    """docs path → Markdown for the index, a calendar per year and a page per day
+    (``memo``: a day's page as in the previous build when it shows the same)."""
+    memo = memo or Memo(None)
     by_day: dict[_dt.date, list[Edition]] = defaultdict(list)
     undated: list[Edition] = []
     for ed in editions:
@@ -109,7 +112,8 @@ def issue_pages(editions: Iterable[Edition]) -> dict[str, str]:
                 if art is not None:
                     shown[-1]["articles"].append(dict(_article_rows([art], here)[0], n=number))
             title = f"{cn_date(day)} {cn_weekday(day)}" + (f"（第 {n} 页）" if n > 1 else "")
-            pages[here] = tmpl.get_template("issue_day.md.j2").render(
+            pages[here] = memo.render(
+                here, tmpl.get_template("issue_day.md.j2"),
                 front_matter=_front(title),
                 date=cn_date(day),
                 weekday=cn_weekday(day),
@@ -122,7 +126,7 @@ def issue_pages(editions: Iterable[Edition]) -> dict[str, str]:
                 year=day.year,
                 index_link=rel(here, INDEX),
                 pager=in_order_links(docs, n),
-                editions=shown,
+                editions=[{k: v for k, v in e.items() if k != "edition"} for e in shown],  # plain values (the key)
             )
 
     # one calendar per year

@@ -21,6 +21,7 @@ import datetime as _dt
 from collections import Counter, defaultdict
 from typing import Callable, Iterable
 
+from ..cache import Memo
 from ..model import Article
 from .mdtext import front_matter_block, md_escape_inline
 from .metadata import article_path, rel
@@ -217,7 +218,8 @@ def _paginated(base: str, arts: list[Article], url_of: UrlOf, per_page: int) -> 
     return paginate(base, arts, lambda a: _entry_bytes(_entry(a, url_of)) + 40, per_page=per_page)
 
 
-def _year_pages(year: int, arts: list[Article], url_of: UrlOf, per_page: int) -> tuple[dict[str, str], dict[tuple[int, int], str]]:
+def _year_pages(year: int, arts: list[Article], url_of: UrlOf, per_page: int,
+                memo: Memo) -> tuple[dict[str, str], dict[tuple[int, int], str]]:
     """A year's pages (newest first, paginated) and where each month's newest article is."""
     listing = _paginated(f"timeline/{year}", arts, url_of, per_page)
     template = _env().get_template("timeline_year.md.j2")
@@ -228,9 +230,9 @@ def _year_pages(year: int, arts: list[Article], url_of: UrlOf, per_page: int) ->
         for a in page.entries:
             where.setdefault((a.date.year, a.date.month), doc)  # type: ignore[union-attr]
         title = f"{year}年" if page.first else f"{year}年（第 {page.number} 页）"
-        pages[doc] = template.render(
-            front_matter=front_matter_block({"title": title}), year=year, first=page.first, number=page.number,
-            n_articles=len(arts), chart=chart_data(arts) if page.first else None, index_link=_link(doc, INDEX),
+        pages[doc] = memo.render(  # the total and the chart are on the first page only (older pages stay put)
+            doc, template, front_matter=front_matter_block({"title": title}), year=year, first=page.first, number=page.number,
+            n_articles=len(arts) if page.first else 0, chart=chart_data(arts) if page.first else None, index_link=_link(doc, INDEX),
             year_link=_link(doc, f"timeline/{year}.md"), counts=counts(page, listing) if len(listing) > 1 else "",
             pager=pager_links(page, listing, _page_dates), months=_listing(page.entries, doc, url_of),
             pages=page_groups(listing, lambda p: f"{p.entries[0].date.month}月", _page_dates)
@@ -251,7 +253,8 @@ def _undated_pages(arts: list[Article], url_of: UrlOf, per_page: int) -> dict[st
     return pages
 
 
-def timeline_pages(articles: list[Article], url_of: UrlOf | None = None, per_page: int = PER_PAGE) -> dict[str, str]:
+def timeline_pages(articles: list[Article], url_of: UrlOf | None = None, per_page: int = PER_PAGE,
+                   memo: Memo | None = None) -> dict[str, str]:
     """docs-relative path → Markdown: ``timeline/index.md``, newest first; when there
     are more than ``per_page`` dated articles, the index keeps the chart and the counts
     and each year gets ``timeline/<year>.md`` (paginated: ``timeline/<year>/<n>.md``),
@@ -259,6 +262,7 @@ def timeline_pages(articles: list[Article], url_of: UrlOf | None = None, per_pag
 
     ``url_of(article)`` gives the article page's docs-relative path (default:
     ``articles/YYYY/MM/<slug>.md``); links are written relative to each timeline page.
+    ``memo``: a year's pages as in the previous build when they show the same.
     """
     url_of = url_of or article_path
     ordered = newest_first(articles)
@@ -272,7 +276,7 @@ def timeline_pages(articles: list[Article], url_of: UrlOf | None = None, per_pag
     where: dict[tuple[int, int], str] = {}
     if split:
         for year in years:
-            year_pages, year_where = _year_pages(year, years[year], url_of, per_page)
+            year_pages, year_where = _year_pages(year, years[year], url_of, per_page, memo or Memo(None))
             pages.update(year_pages)
             where.update(year_where)
 
