@@ -152,8 +152,11 @@ def test_ctrl_c_is_one_line_exit_130_and_changes_nothing(built: Path, tmp_path: 
     shutil.copytree(built, work, symlinks=True)
     _many_pages(work / "seeds")
     before = _tree(work)
+    # Ctrl-C as in a terminal: a test runner started in the background (``make test &``)
+    # passes SIGINT on ignored, and the build would never see it
     proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--seeds", "seeds", "--config", CONFIG],
-                            cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     _wait_for_children(proc.pid, 1)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
