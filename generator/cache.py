@@ -236,6 +236,10 @@ class Memo:
         pickler.dump(parts)
         return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
 
+    def peek(self, key: str) -> Any | None:
+        """What the previous build kept for ``key``, not yet taken (``get`` takes it)."""
+        return self.old.get(key)
+
     def get(self, key: str) -> Any | None:
         value = self.old.get(key)
         if value is not None:

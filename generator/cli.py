@@ -74,8 +74,7 @@ def _summary(report: GenerateReport) -> None:
     cached = f"; pages: {archive.from_cache} from the page cache, {len(archive.pages) - archive.from_cache} processed"
     if report.docs_unchanged:
         cached += " (same input as the tree in place: nothing rendered)"
-    elif any(taken for taken, _ in archive.memo.values()):
-        taken = sum(t for t, _ in archive.memo.values())
+    elif (taken := sum(t for t, _ in archive.memo.values())):
         cached += (f"; render memo: {sum(m for _, m in archive.memo.values())} page(s) or index range(s) made, "
                    f"{taken} as in the previous build")
     print(f"docs: {len(report.written)} file(s) written, {report.unchanged} unchanged, "

@@ -38,12 +38,12 @@ def _file(year: int | None, month: int | None = None) -> str:
     return f"{FOLDER}/{year:04d}.json" if month is None else f"{FOLDER}/{year:04d}-{month:02d}.json"
 
 
-def _array(records: list[dict[str, Any]]) -> str:
-    """A JSON array, one record per line (small, and a changed record is a changed line)."""
-    return _join([json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records])
+def _line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 def _join(lines: list[str]) -> str:
+    """A JSON array, one record per line (small, and a changed record is a changed line)."""
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
@@ -70,7 +70,7 @@ def catalogue_files(articles: Iterable[Article], names: dict[str, PageName] | No
         for path, text in made.items():  # in order: months, then parts
             data = text.encode("utf-8")
             files[path] = data
-            count = text.count("\n") - 2  # one record a line (_array)
+            count = text.count("\n") - 2  # one record a line (_join)
             here, at = arts[at:at + count], at + count
             entry: dict[str, Any] = {"year": year}
             if split and year is not None:
@@ -92,25 +92,24 @@ def _year_files(year: int | None, arts: list[Article], names: dict[str, PageName
     """A year's records: one file; or, when it would pass ``YEAR_BYTES``, one a month,
     and a month that would pass it in numbered parts, filled in order (a day's new
     stories change the last part)."""
-    records = [catalogue_record(a, names.get(a.source)) for a in arts]
-    whole = _array(records)
+    lines = [_line(catalogue_record(a, names.get(a.source))) for a in arts]
+    whole = _join(lines)
     if len(whole.encode("utf-8")) <= YEAR_BYTES:
         return {_file(year): whole}
     if year is None:
-        return _parts(_file(None), records)
-    by_month: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for art, record in zip(arts, records):
-        by_month[art.date.month].append(record)  # type: ignore[union-attr]
+        return _parts(_file(None), lines)
+    by_month: dict[int, list[str]] = defaultdict(list)
+    for art, line in zip(arts, lines):
+        by_month[art.date.month].append(line)  # type: ignore[union-attr]
     out: dict[str, str] = {}
     for month, rows in sorted(by_month.items()):
         out.update(_parts(_file(year, month), rows))
     return out
 
 
-def _parts(path: str, records: list[dict[str, Any]]) -> dict[str, str]:
-    """``records`` as one file at ``path``, or as ``<path>-1.json``, ``-2``… of at most
-    ``YEAR_BYTES`` each when they do not fit."""
-    lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records]
+def _parts(path: str, lines: list[str]) -> dict[str, str]:
+    """Records (``lines``, one each) as one file at ``path``, or as ``<path>-1.json``,
+    ``-2``… of at most ``YEAR_BYTES`` each when they do not fit."""
     groups: list[list[str]] = [[]]
     size = 0
     for line in lines:

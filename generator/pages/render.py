@@ -39,6 +39,7 @@ from .metadata import (
 from .pagenames import PageName, cn_date, name_pages
 from .paging import PER_PAGE, Page, counts, md_size, page_groups, pager_links, paginate
 from .timeline import latest as newest
+from .timeline import neighbours
 
 if TYPE_CHECKING:
     from ..context import BuildContext
@@ -160,8 +161,6 @@ def article_pages(articles: list[Article], ctx: "BuildContext", names: dict[str,
     """Every story's page (docs-relative path → Markdown), each taken from the memo
     when it is made from the same story, neighbours, 版面 name and entity pages as in
     the previous build: a day's update renders its own stories and their neighbours."""
-    from .timeline import neighbours
-
     memo, slugs = ctx.memos["articles"], ctx.entity_slugs
     chain = neighbours(articles)
     out: dict[str, str] = {}

@@ -499,7 +499,7 @@ def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterabl
     # number of its documents with each token
     keys = [Memo.key(FORMAT, lo, hi, kind, [(d.headline, d.filed, d.text) for d in docs[lo:hi]])
             if memo is not None and kind >= 0 else "" for lo, hi, kind in ranges]
-    kept = [memo.get(key) if key else None for key in keys]
+    kept = [memo.peek(key) if key else None for key in keys]
     fields = [None if k else _postings(docs, lo, hi) for k, (lo, hi, _) in zip(kept, ranges)]
     frequency = [k[0] if k else _frequencies(part) for k, part in zip(kept, fields)]
     every = set().union(*frequency)
@@ -541,6 +541,7 @@ def build_index(docs: list[SearchDoc], page_words: dict[str, set[str]] | Iterabl
                 vocabulary[word[:2]].append(f"{word}:{','.join(map(str, named[word]))}")
         made_from = Memo.key(keys[k], sorted(vocabulary.items())) if keys[k] else ""
         if kept[k] and kept[k][1] == made_from:
+            memo.get(keys[k])  # taken: kept for the next build
             files.update(kept[k][2])
             parts.append(kept[k][3])
             continue
